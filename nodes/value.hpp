@@ -1,0 +1,23 @@
+#pragma once
+// Values flowing along workflow links at run time: primitives, or shared immutable objects
+// (images, audio, latents, conditioning, model handles, transcripts).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace vkflow::nodes {
+
+struct Object {
+  virtual ~Object() = default;
+  virtual std::string_view type() const = 0;    // a graph::types name, e.g. "IMAGE"
+  virtual uint64_t host_bytes() const { return 0; }  // for the cache's size cap
+};
+
+using Value = std::variant<std::monostate, int64_t, double, bool, std::string,
+                           std::shared_ptr<const Object>>;
+using Values = std::map<std::string, Value>;
+
+}  // namespace vkflow::nodes
