@@ -64,8 +64,11 @@ void exp_inplace(float* x, int64_t n) {
     p = _mm256_fmadd_ps(p, r, c3);
     p = _mm256_fmadd_ps(p, r, c2);
     p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, one));
-    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
-    __m256 y = _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+    // 2^k as 2^(k/2) * 2^(k - k/2): both factors stay normal for k in [-126, 128].
+    __m256i ki = _mm256_cvtps_epi32(k), k1 = _mm256_srai_epi32(ki, 1), k2 = _mm256_sub_epi32(ki, k1);
+    const __m256i bias = _mm256_set1_epi32(127);
+    __m256 y = _mm256_mul_ps(_mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(k1, bias), 23))),
+                             _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(k2, bias), 23)));
     y = _mm256_andnot_ps(under, y);
     y = _mm256_blendv_ps(y, _mm256_set1_ps(__builtin_inff()), over);
     _mm256_storeu_ps(x + i, y);
