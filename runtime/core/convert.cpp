@@ -1,7 +1,6 @@
 #include "runtime/core/convert.hpp"
 
 #include <cmath>
-#include <limits>
 #include <string>
 
 #include "runtime/core/error.hpp"
@@ -52,13 +51,6 @@ uint16_t f32_to_bf16(float f) {
   return static_cast<uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
 }
 
-float f8_e4m3_to_f32(uint8_t v) {
-  uint32_t sign = v >> 7, exp = (v >> 3) & 0xf, man = v & 7;
-  if (exp == 15 && man == 7) return std::numeric_limits<float>::quiet_NaN();
-  float mag = exp == 0 ? std::ldexp(static_cast<float>(man), -9) : std::ldexp(1.0f + man / 8.0f, static_cast<int>(exp) - 7);
-  return sign ? -mag : mag;
-}
-
 void convert_to_f32(DType t, const void* src, float* dst, int64_t n) {
   switch (t) {
     case DType::F32:
@@ -72,16 +64,6 @@ void convert_to_f32(DType t, const void* src, float* dst, int64_t n) {
     case DType::BF16: {
       auto* s = static_cast<const uint16_t*>(src);
       for (int64_t i = 0; i < n; ++i) dst[i] = bf16_to_f32(s[i]);
-      return;
-    }
-    case DType::F8_E4M3: {
-      auto* s = static_cast<const uint8_t*>(src);
-      for (int64_t i = 0; i < n; ++i) dst[i] = f8_e4m3_to_f32(s[i]);
-      return;
-    }
-    case DType::F8_E5M2: {
-      auto* s = static_cast<const uint8_t*>(src);
-      for (int64_t i = 0; i < n; ++i) dst[i] = f8_e5m2_to_f32(s[i]);
       return;
     }
     case DType::I32: {

@@ -16,10 +16,6 @@ inline float bf16_to_f32(uint16_t b) {
   return f;
 }
 uint16_t f32_to_bf16(float f);  // round to nearest even
-// FP8 (OCP): E4M3 "fn" (no infinities, 0x7f/0xff = NaN) and E5M2 (the top byte of an f16).
-// Both convert exactly to f16 and f32.
-float f8_e4m3_to_f32(uint8_t v);
-inline float f8_e5m2_to_f32(uint8_t v) { return f16_to_f32(static_cast<uint16_t>(v) << 8); }
 
 // Converts n elements of `src` (stored as `t`) to float32. Throws Unsupported for a type
 // with no conversion (block formats need n to be a multiple of the block size).

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "runtime/core/convert.hpp"
+#include "runtime/core/quant.hpp"
 #include "runtime/core/error.hpp"
 #include "runtime/formats/canonical_names.hpp"
 #include "runtime/formats/weight_norm.hpp"
