@@ -9,7 +9,10 @@
 
 #include "runtime/assets/embedded_assets.hpp"
 #include "runtime/core/error.hpp"
+#include <nlohmann/json.hpp>
+
 #include "runtime/text/base64.hpp"
+#include "runtime/text/byte_unicode.hpp"
 #include "runtime/text/whisper_languages.hpp"
 
 namespace vkflow::text {
@@ -55,6 +58,40 @@ WhisperTokenizer WhisperTokenizer::from_tiktoken(std::string_view contents, int 
     }
   }
   return WhisperTokenizer(std::move(tokens), num_languages);
+}
+
+WhisperTokenizer WhisperTokenizer::from_hf_vocab(std::string_view vocab_json, int num_languages,
+                                                 const std::string& origin) {
+  nlohmann::json v;
+  try {
+    v = nlohmann::json::parse(vocab_json);
+  } catch (const std::exception& e) {
+    throw FormatError(origin, e.what());
+  }
+  if (!v.is_object() || v.empty()) throw FormatError(origin, "not a token -> id object");
+  std::vector<std::string> tokens(v.size());
+  std::vector<bool> seen(v.size(), false);
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    const int64_t id = it->is_number_integer() ? it->get<int64_t>() : -1;
+    if (id < 0 || id >= static_cast<int64_t>(tokens.size()) || seen[static_cast<size_t>(id)])
+      throw FormatError(origin, "token '" + it.key() + "' has a bad or repeated id");
+    try {
+      tokens[static_cast<size_t>(id)] = unicode_text_to_bytes(it.key());
+    } catch (const Error& e) {
+      throw FormatError(origin, "token " + std::to_string(id) + ": " + e.what());
+    }
+    seen[static_cast<size_t>(id)] = true;
+  }
+  return WhisperTokenizer(std::move(tokens), num_languages);
+}
+
+WhisperTokenizer WhisperTokenizer::for_model(std::vector<std::string> tokens, int n_vocab) {
+  const bool multilingual = n_vocab >= 51865;
+  const int langs = num_languages_for(n_vocab, multilingual);
+  if (static_cast<int>(tokens.size()) != (multilingual ? 50257 : 50256))
+    throw FormatError("whisper vocabulary", std::to_string(tokens.size()) + " regular tokens do not fit n_vocab " +
+                                                std::to_string(n_vocab));
+  return WhisperTokenizer(std::move(tokens), langs);
 }
 
 const WhisperTokenizer& WhisperTokenizer::embedded(bool multilingual, int num_languages) {

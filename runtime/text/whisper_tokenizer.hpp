@@ -22,6 +22,12 @@ class WhisperTokenizer {
   WhisperTokenizer(std::vector<std::string> tokens, int num_languages);
   // From a .tiktoken file's contents ("<base64> <rank>" lines). Throws FormatError.
   static WhisperTokenizer from_tiktoken(std::string_view contents, int num_languages, const std::string& origin);
+  // From a HF Whisper folder's vocab.json (GPT-2 byte-to-unicode spelling, ids 0..n-1 of the
+  // regular tokens; the specials of added_tokens.json follow them in the fixed order above).
+  static WhisperTokenizer from_hf_vocab(std::string_view vocab_json, int num_languages, const std::string& origin);
+  // For a model: its own vocabulary (whisper.cpp .bin vocab section, token k = id k) and
+  // n_vocab; multilingual when n_vocab >= 51865, as whisper.cpp decides.
+  static WhisperTokenizer for_model(std::vector<std::string> tokens, int n_vocab);
   // The embedded vocabularies: multilingual (50257 ranks) or gpt2 (English-only models).
   static const WhisperTokenizer& embedded(bool multilingual, int num_languages = 99);
   // Languages of a model from its n_vocab (51865 -> 99, 51866 -> 100, 51864 English -> 99).

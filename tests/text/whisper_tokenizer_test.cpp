@@ -1,7 +1,10 @@
 // Whisper's tiktoken BPE and special tokens against openai-whisper on the fixture prompts.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "runtime/core/error.hpp"
+#include "runtime/text/byte_unicode.hpp"
 #include "runtime/text/whisper_tokenizer.hpp"
 #include "tests/text/tokenizer_cases.hpp"
 
@@ -94,4 +97,25 @@ TEST(WhisperTokenizer, FromTokenListAndBadFiles) {
   EXPECT_THROW(WhisperTokenizer::from_tiktoken("!!! 0\n", 99, "x"), vkflow::FormatError);
   EXPECT_THROW(WhisperTokenizer({"a"}, 99), vkflow::Error);
   EXPECT_THROW(WhisperTokenizer::num_languages_for(1000, true), vkflow::Error);
+}
+
+TEST(WhisperTokenizer, FromHfVocabAndModelVocabulary) {
+  // A HF vocab.json spells bytes with GPT-2's table: byte 0x20 is "Ġ", 0x0A is "Ċ".
+  nlohmann::json v;
+  for (int b = 0; b < 256; ++b) v[vkflow::text::bytes_to_unicode_text(std::string(1, static_cast<char>(b)))] = b;
+  v["\u0120hi"] = 256;  // " hi"
+  const auto tok = WhisperTokenizer::from_hf_vocab(v.dump(), 99, "vocab.json");
+  EXPECT_EQ(tok.encode(" hi\n"), (std::vector<int32_t>{256, '\n'}));
+  EXPECT_EQ(tok.eot(), 257);
+  EXPECT_THROW(WhisperTokenizer::from_hf_vocab(R"({"a": 3})", 99, "v"), vkflow::FormatError);
+
+  // whisper.cpp's .bin vocabulary: the 50257 multilingual tokens, n_vocab 51866 -> large-v3.
+  const auto& ref = WhisperTokenizer::embedded(true);
+  std::vector<std::string> tokens;
+  for (int32_t id = 0; id < ref.eot(); ++id) tokens.push_back(ref.token_text(id));
+  const auto v3 = WhisperTokenizer::for_model(tokens, 51866);
+  EXPECT_EQ(v3.num_languages(), 100);
+  EXPECT_EQ(v3.no_timestamps(), 50364);
+  EXPECT_EQ(v3.encode("hello world"), ref.encode("hello world"));
+  EXPECT_THROW(WhisperTokenizer::for_model(tokens, 51864), vkflow::FormatError);
 }
