@@ -63,6 +63,16 @@ LogMel log_mel_spectrogram(std::span<const float> audio, size_t n_mels, size_t p
     throw Error("whisper mel: FFTW could not plan a 400-point transform");
   }
 
+  // Each triangular filter is non-zero over a few bins only: keep those ranges.
+  std::vector<std::pair<size_t, size_t>> support(n_mels, {0, 0});
+  for (size_t m = 0; m < n_mels; ++m) {
+    const float* f = filters.data() + m * bins;
+    size_t lo = 0, hi = bins;
+    while (lo < bins && f[lo] == 0.0f) ++lo;
+    while (hi > lo && f[hi - 1] == 0.0f) --hi;
+    support[m] = {lo, hi};
+  }
+
   LogMel mel;
   mel.n_mels = n_mels;
   mel.n_frames = n_frames;
@@ -77,7 +87,7 @@ LogMel log_mel_spectrogram(std::span<const float> audio, size_t n_mels, size_t p
     for (size_t m = 0; m < n_mels; ++m) {
       const float* f = filters.data() + m * bins;
       double e = 0.0;
-      for (size_t k = 0; k < bins; ++k) e += f[k] * power[k];
+      for (size_t k = support[m].first; k < support[m].second; ++k) e += f[k] * power[k];
       mel.data[m * n_frames + t] = static_cast<float>(std::log10(std::max(e, 1e-10)));
     }
   }
