@@ -81,6 +81,7 @@ LoadResult load_workflow_text(const std::string& text, const std::string& source
   auto ovs = parse_overrides(opts, diags);
   Workflow wf = parse_document(doc, schemas, ovs, diags);
   wf.source = source;
+  if (wf.nodes.empty() && !r.ok()) return r;  // not a workflow at all: nothing more to say
   wf.original = doc.value;
 
   fs::path dir = source.empty() ? fs::path() : fs::path(source).parent_path();

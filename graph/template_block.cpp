@@ -1,4 +1,6 @@
 // The "template" block of a template file, and binding its parameters to values.
+#include <set>
+
 #include "graph/parse_workflow.hpp"
 #include "graph/templates.hpp"
 #include "graph/validate.hpp"
@@ -121,17 +123,22 @@ void bind_parameters(std::map<std::string, NodeDoc>& nodes, const TemplateInfo& 
     auto it = value_locs.find(k);
     return it == value_locs.end() ? SourceLoc{} : it->second;
   };
+  std::set<std::string> bad;  // parameters already reported: their inner inputs are not re-reported
   for (const auto& [k, v] : values) {
     const InputSpec* spec = t.parameter(k);
     if (!spec) {
       diags.push_back({"unknown_template_parameter", owner, k, "template '" + t.name + "' has no parameter '" +
                        k + "'; it has: " + (have.empty() ? "none" : have), loc_of(k)});
     } else if (auto* lit = std::get_if<json>(&v); lit && !is_param_ref(*lit)) {
-      if (auto prob = check_literal(*spec, *lit)) diags.push_back({prob->code, owner, k, prob->message, loc_of(k)});
+      if (auto prob = check_literal(*spec, *lit)) {
+        diags.push_back({prob->code, owner, k, prob->message, loc_of(k)});
+        bad.insert(k);
+      }
     }
   }
   for (const auto& p : t.parameters) {
     if (!p.required || values.count(p.name)) continue;
+    bad.insert(p.name);
     std::string what = "expected " + describe_spec(p);
     if (owner.empty())
       diags.push_back({"missing_template_parameter", "", p.name, "template parameter has no default: " + what +
@@ -150,6 +157,7 @@ void bind_parameters(std::map<std::string, NodeDoc>& nodes, const TemplateInfo& 
       std::string p = (*lit)["param"].is_string() ? (*lit)["param"].get<std::string>() : lit->dump();
       const InputSpec* spec = t.parameter(p);
       auto given = values.find(p);
+      if (bad.count(p)) n.reported_inputs.insert(it->first);
       if (!spec) {
         diags.push_back({"unknown_template_parameter", id, it->first, "reads template parameter '" + p +
                          "', which template '" + t.name + "' does not declare (it has: " +

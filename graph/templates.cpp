@@ -89,12 +89,20 @@ std::optional<TemplateInfo> expand_one(Workflow& wf, const std::string& id, cons
   } catch (const Error& e) {
     return fail("template_not_found", e.what());
   }
-  Workflow inner = parse_workflow_v1(doc, file->string(), diags);
-  auto info = parse_template_block(doc, file->string(), inner, diags);
+  // Problems inside the template name its nodes as the workflow will: "<id>/<inner id>".
+  std::vector<Diagnostic> inner_diags;
+  Workflow inner = parse_workflow_v1(doc, file->string(), inner_diags);
+  auto info = parse_template_block(doc, file->string(), inner, inner_diags);
+  if (info) {
+    TemplateContext sub{ctx.search_dirs, file->parent_path(), ctx.chain, ctx.schemas};
+    sub.chain.push_back(canon);
+    expand_templates(inner, sub, inner_diags, &info->outputs);
+  }
+  for (auto& d : inner_diags) {
+    d.node = d.node.empty() ? id : id + "/" + d.node;
+    diags.push_back(std::move(d));
+  }
   if (!info) return fail("not_a_template", file->string() + " has no \"template\" block");
-  TemplateContext sub{ctx.search_dirs, file->parent_path(), ctx.chain, ctx.schemas};
-  sub.chain.push_back(canon);
-  expand_templates(inner, sub, diags, &info->outputs);
 
   std::map<std::string, NodeDoc> nodes;
   for (auto& [iid, n] : inner.nodes) {

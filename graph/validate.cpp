@@ -140,6 +140,7 @@ void check_node(Workflow& wf, NodeDoc& n, const SchemaLookup& schemas, std::vect
       continue;
     }
     const json& lit = std::get<json>(value);
+    if (n.reported_inputs.count(name)) continue;
     if (is_param_ref(lit)) {
       diags.push_back({"param_outside_template", n.id, name, "{\"param\": ...} may only be used "
                        "inside a template file", input_loc(n, name)});
@@ -148,7 +149,7 @@ void check_node(Workflow& wf, NodeDoc& n, const SchemaLookup& schemas, std::vect
     }
   }
   for (const auto& spec : s->inputs) {
-    if (n.inputs.count(spec.name)) continue;
+    if (n.inputs.count(spec.name) || n.reported_inputs.count(spec.name)) continue;
     if (spec.required) {
       std::string what = types::is_primitive(spec.type) ? describe_spec(spec)
                                                          : "a link to a " + spec.type + " output";

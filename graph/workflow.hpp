@@ -4,6 +4,7 @@
 // Parsing, ComfyUI import, template expansion and validation produce and check this.
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 
@@ -36,6 +37,9 @@ struct NodeDoc {
   std::map<std::string, InputValue> inputs;
   SourceLoc loc;
   std::map<std::string, SourceLoc> input_locs;  // where each input was written, when known
+  // Inputs bound to a template parameter whose value was already reported as bad or missing:
+  // validation does not report them a second time.
+  std::set<std::string> reported_inputs;
 };
 
 struct Workflow {
