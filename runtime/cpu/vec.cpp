@@ -1,5 +1,7 @@
 #include "runtime/cpu/vec.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -37,6 +39,25 @@ void axpy(float* y, float a, const float* x, int64_t n) {
 void scal(float* y, float a, int64_t n) {
   if (use_avx2()) return avx2::scal(y, a, n);
   for (int64_t i = 0; i < n; ++i) y[i] *= a;
+}
+
+void exp_inplace(float* x, int64_t n) {
+  if (use_avx2()) return avx2::exp_inplace(x, n);
+  for (int64_t i = 0; i < n; ++i) x[i] = std::exp(x[i]);
+}
+
+float scale_max(float* x, int64_t n, float s) {
+  if (use_avx2()) return avx2::scale_max(x, n, s);
+  float m = -INFINITY;
+  for (int64_t i = 0; i < n; ++i) m = std::max(m, x[i] *= s);
+  return m;
+}
+
+float exp_shift_sum(float* x, int64_t n, float shift) {
+  if (use_avx2()) return avx2::exp_shift_sum(x, n, shift);
+  float sum = 0.0f;
+  for (int64_t i = 0; i < n; ++i) sum += (x[i] = std::exp(x[i] - shift));
+  return sum;
 }
 
 void row_to_f32(DType t, const void* src, float* dst, int64_t n) {

@@ -16,7 +16,7 @@ namespace vkflow::cpu {
 namespace {
 
 // Floats of im2col / col2im workspace per chunk.
-constexpr int64_t kColFloats = 2 << 20;
+constexpr int64_t kColFloats = 1 << 19;
 
 struct Geom {
   int64_t N, Ci, H, W, Co, KH, KW, OH, OW, sh, sw, ph, pw, dh, dw, g;
@@ -61,6 +61,41 @@ void init_bias(float* y, const OpCall& c, const Geom& g, bool has_bias) {
   });
 }
 
+// Row r = (ci, kh, kw) of the column matrix for output positions [p0, p0 + np): walks the
+// output rows, copying each row's valid input span (a memcpy when the stride is 1).
+void im2col_row(const Geom& g, const float* xg, int64_t r, int64_t p0, int64_t np, float* dst) {
+  int64_t ci = r / (g.KH * g.KW), kh = (r / g.KW) % g.KH, kw = r % g.KW;
+  const float* xc = xg + ci * g.H * g.W;
+  // Output columns whose input column iw = ow*sw - pw + kw*dw lies in [0, W).
+  int64_t off = kw * g.dw - g.pw;
+  int64_t ow_lo = off >= 0 ? 0 : (-off + g.sw - 1) / g.sw;
+  int64_t ow_hi = off >= g.W ? 0 : std::min<int64_t>(g.OW, (g.W - 1 - off) / g.sw + 1);
+  int64_t j = 0;
+  while (j < np) {
+    int64_t p = p0 + j, oh = p / g.OW, ow0 = p % g.OW, n = std::min(np - j, g.OW - ow0);
+    int64_t ih = oh * g.sh - g.ph + kh * g.dh;
+    float* d = dst + j;
+    if (ih < 0 || ih >= g.H) {
+      std::fill(d, d + n, 0.0f);
+    } else {
+      const float* xr = xc + ih * g.W;
+      for (int64_t k = 0; k < n; ++k) {
+        int64_t ow = ow0 + k;
+        if (ow < ow_lo || ow >= ow_hi) {
+          d[k] = 0.0f;
+        } else if (g.sw == 1) {  // contiguous valid run
+          int64_t run = std::min(ow_hi, ow0 + n) - ow;
+          std::memcpy(d + k, xr + ow + off, run * sizeof(float));
+          k += run - 1;
+        } else {
+          d[k] = xr[ow * g.sw + off];
+        }
+      }
+    }
+    j += n;
+  }
+}
+
 void conv_forward(const OpCall& c, bool has_bias) {
   Geom g = geom(c, false);
   std::unique_ptr<Scratch<float>> hold;
@@ -87,16 +122,7 @@ void conv_forward(const OpCall& c, bool has_bias) {
         int64_t np = std::min(pc, P - p0);
         float* col = cols->data();
         parallel_for(kc, 1, [&](int64_t rb, int64_t re) {
-          for (int64_t r = rb; r < re; ++r) {
-            int64_t ci = r / (g.KH * g.KW), kh = (r / g.KW) % g.KH, kw = r % g.KW;
-            const float* xc = xg + ci * HW;
-            float* dst = col + r * np;
-            for (int64_t j = 0; j < np; ++j) {
-              int64_t p = p0 + j, oh = p / g.OW, ow = p % g.OW;
-              int64_t ih = oh * g.sh - g.ph + kh * g.dh, iw = ow * g.sw - g.pw + kw * g.dw;
-              dst[j] = (ih >= 0 && ih < g.H && iw >= 0 && iw < g.W) ? xc[ih * g.W + iw] : 0.0f;
-            }
-          }
+          for (int64_t r = rb; r < re; ++r) im2col_row(g, xg, r, p0, np, col + r * np);
         });
         sgemm(false, false, cog, np, kc, 1.0f, wg, kc, col, np, beta, yg + p0, P);
       }
