@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   using namespace vkflow::cli;
   CLI::App app{"vkflow: local AI workflows (Stable Diffusion, FLUX, Whisper, RVC) on any Vulkan GPU and the CPU"};
   app.require_subcommand(1);
+  app.fallthrough();  // global flags (--quiet, --verbose) may follow the subcommand
   GlobalOptions g;
   app.add_flag("-v,--verbose", g.verbose, "More detail on stderr");
   app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
