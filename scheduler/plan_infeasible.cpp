@@ -9,7 +9,7 @@ static std::string describe(const std::string& node, const std::string& type,
                             const std::string& pin_note) {
   std::string m = "plan infeasible: node " + node + " (" + type + ") fits on no device" + pin_note + ".";
   for (const auto& s : ss) {
-    m += "\n  " + s.device + ": ";
+    m += "\n  " + s.device + (s.runs_on.empty() ? "" : " (host RAM for " + s.runs_on + ")") + ": ";
     if (s.what == "largest buffer") {
       m += "'" + s.option + "' needs a single buffer of " + format_size(s.needed) +
            " but the largest allocation is " + format_size(s.usable) + ": short by " +

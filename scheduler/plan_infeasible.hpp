@@ -10,7 +10,8 @@
 namespace vkflow::scheduler {
 
 struct Shortage {
-  std::string device;        // "vulkan0"
+  std::string device;        // "vulkan0": the memory that is short
+  std::string runs_on;       // the node's device when that differs (streamed weights in host RAM)
   std::string option;        // the most frugal option tried there ("tile 32/8")
   uint64_t needed = 0;       // bytes that option needs on the device at that step
   uint64_t usable = 0;       // bytes the device may use

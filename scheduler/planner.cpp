@@ -47,7 +47,8 @@ Shortage shortage_of(const models::Footprint& fp, int dev, const Machine& m, uin
   if (!is_host && s.needed <= s.usable) {
     // The device part fits; the host part (streamed weights, staging) does not.
     const auto& h = m.host();
-    s.device = d.name + " (host RAM " + h.name + ")";
+    s.device = h.name;
+    s.runs_on = d.name;
     s.weights = need.host_weights;
     s.peak = need.host_peak;
     s.other = host_other;
@@ -101,10 +102,10 @@ std::string round_up_gib(uint64_t b) {
       if (weights_alone_too_big)
         rem.push_back("a smaller quantization of the model (its weights alone need " +
                       format_size(weights_min) + ")");
-      if (s.peak > 0)
+      if (s.peak >= s.short_by())
         rem.push_back("a lower resolution, shorter input or smaller batch (working memory " +
                       format_size(s.peak) + " at '" + s.option + "')");
-      bool host = s.device.rfind("cpu", 0) == 0 || s.device.find("host RAM") != std::string::npos;
+      bool host = s.device == m.host().name;
       rem.push_back(std::string("more ") + (host ? "RAM: --ram " : "VRAM: --vram ") + round_up_gib(s.needed) +
                     " or more");
     }
@@ -261,6 +262,16 @@ Plan place(const PlanInput& in, const Machine& m, const PlannerOptions& opt) {
       if (cand.choice.fp == c.fp && cand.choice.device == c.device) chosen = &cand;
     p.why = why_of(node, *chosen, s.cands[i], node.variants, m, ctx.host_outputs[i]);
     plan.steps.push_back(std::move(p));
+  }
+  // Say when a node has room only because an earlier model was just freed from its device.
+  for (size_t i = 1; i < plan.steps.size(); ++i) {
+    std::string freed;
+    for (const auto& r : plan.steps[i - 1].unloads)
+      if (r.device == plan.steps[i].device_name && std::find(plan.steps[i].models.begin(), plan.steps[i].models.end(),
+                                                             r.model) == plan.steps[i].models.end())
+        freed += (freed.empty() ? "" : ", ") + r.model.substr(r.model.find_last_of('/') + 1) + " (" +
+                 format_size(r.bytes) + ")";
+    if (!freed.empty()) plan.steps[i].why += "; " + freed + " freed before it";
   }
   for (size_t d = 0; d < m.devices.size(); ++d)
     plan.timeline.push_back({m.devices[d].name, m.devices[d].usable, ev.resident[d], ev.peak[d]});
