@@ -1,10 +1,9 @@
 #include "runtime/models/model_header.hpp"
 
-#include <cstring>
-#include <fstream>
+#include <algorithm>
+#include <cctype>
 
 #include "runtime/core/error.hpp"
-#include "runtime/formats/safetensors.hpp"
 
 namespace vkflow::models {
 
@@ -33,22 +32,26 @@ int ModelHeader::count_blocks(std::string_view prefix) const {
   return n;
 }
 
-ModelHeader read_model_header(const std::filesystem::path& path) {
-  char magic[4] = {};
-  {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw FormatError(path.string(), "cannot open");
-    f.read(magic, 4);
-    if (f.gcount() != 4) throw FormatError(path.string(), "too short to be a model file");
-  }
-  if (std::memcmp(magic, "GGUF", 4) == 0) return read_gguf_header(path);
-  auto st = formats::SafetensorsFile::open(path);
+ModelHeader model_header(const formats::ModelFile& m, const std::string& path) {
   ModelHeader h;
-  h.path = path.string();
-  h.format = "safetensors";
-  h.tensors = st.tensors();
-  h.metadata = st.metadata();
+  h.path = path;
+  h.format = m.format();
+  h.arch = m.detection().arch;
+  h.metadata = m.metadata();
+  for (const auto& w : m.weights()) {
+    formats::TensorInfo t;
+    t.name = w.name;
+    t.dtype = w.dtype;
+    t.shape = w.shape;
+    t.nbytes = w.nbytes;
+    if (w.stored) t.offset = w.stored->offset;
+    h.tensors.push_back(std::move(t));
+  }
   return h;
+}
+
+ModelHeader read_model_header(const std::filesystem::path& path) {
+  return model_header(formats::ModelFile::open(path), path.string());
 }
 
 DType resident_dtype(DType t, DeviceKind) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/core/device.hpp"
+#include "runtime/formats/model_file.hpp"
 #include "runtime/formats/tensor_info.hpp"
 #include "runtime/models/footprint.hpp"
 
@@ -16,8 +17,9 @@ namespace vkflow::models {
 
 struct ModelHeader {
   std::string path;                          // identity of the file in model ids
-  std::string format;                        // "safetensors", "gguf", or the caller's
-  std::vector<formats::TensorInfo> tensors;
+  std::string format;                        // "safetensors", "gguf", ... (ModelFile::format())
+  std::string arch;                          // formats::arch id ("flux", "sd15", ...)
+  std::vector<formats::TensorInfo> tensors;  // canonical names, dtype as loaded
   nlohmann::json metadata = nlohmann::json::object();
 
   const formats::TensorInfo* find(std::string_view name) const;
@@ -28,10 +30,11 @@ struct ModelHeader {
   int count_blocks(std::string_view prefix) const;
 };
 
-// Reads a safetensors or GGUF file's header (by its magic). Throws FormatError on anything else.
+// Opens any model file formats::ModelFile reads (safetensors, GGUF, torch, whisper .bin) and
+// takes its canonical tensor index; no weights are read. Throws FormatError on bad input.
 ModelHeader read_model_header(const std::filesystem::path& path);
-// GGUF tensor index (names in the file's own convention, shapes outermost first).
-ModelHeader read_gguf_header(const std::filesystem::path& path);
+// The same from a model already open (a node that loaded it for other reasons).
+ModelHeader model_header(const formats::ModelFile& m, const std::string& path);
 
 // The dtype weights of `file_dtype` are kept in on a device: Vulkan and CPU kernels take
 // f32/f16/bf16 and the GGUF block formats directly; fp8 is widened to f16 on load.
