@@ -75,6 +75,7 @@ VulkanDevice::VulkanDevice(Options opt) {
 VulkanDevice::~VulkanDevice() {
   // Order matters: pending work must finish (and its deferred frees run) before the
   // allocator goes; the cache is saved after the last pipeline was built.
+  dummy_ = Tensor();
   try {
     stream_->finish();
   } catch (...) {
@@ -117,6 +118,11 @@ void VulkanDevice::download(const Buffer& src, size_t offset, void* dst, size_t 
   const auto& b = vbuf(src);
   if (offset + n > b.size()) throw Error("Vulkan download past the end of a buffer");
   staging_->download(b.allocation(), offset, dst, n, direct_);
+}
+
+const Tensor& VulkanDevice::dummy() {
+  if (!dummy_.defined()) dummy_ = Tensor::empty(*this, DType::F32, {64});
+  return dummy_;
 }
 
 void VulkanDevice::synchronize() { stream_->finish(); }

@@ -97,6 +97,8 @@ class VulkanDevice final : public Device {
   Tensor aligned(const Tensor& t);
   bool is_aligned(const Tensor& t) const;
   uint64_t max_binding() const { return info().max_storage_range; }
+  // A small buffer bound in the slot of an absent optional input.
+  const Tensor& dummy();
 
   // Introspection for tests and benches.
   vk::Allocator& allocator() { return *alloc_; }
@@ -118,6 +120,7 @@ class VulkanDevice final : public Device {
   std::string name_;
   Path path_ = Path::Fp32;
   bool direct_ = true;
+  Tensor dummy_;
 };
 
 // True when at least one Vulkan device exists.
