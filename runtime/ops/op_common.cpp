@@ -1,5 +1,6 @@
 #include "runtime/ops/op_common.hpp"
 
+#include <atomic>
 #include <vector>
 
 namespace vkflow::ops {
@@ -35,6 +36,22 @@ void expect_same_device(std::initializer_list<const Tensor*> ts, std::string_vie
     if (!dev) dev = &t->device();
     expect(&t->device() == dev, op, "tensors are on different devices (" + dev->name() + ", " + t->device().name() + ")");
   }
+}
+
+namespace {
+std::atomic<bool> g_poison{false};
+}
+
+void set_poison_outputs(bool on) { g_poison = on; }
+bool poison_outputs() { return g_poison; }
+
+Tensor new_like(const Tensor& x, Shape shape, DType dtype) {
+  Tensor t = Tensor::empty(x.device(), dtype, std::move(shape));
+  if (g_poison && t.nbytes()) {
+    std::vector<uint8_t> ones(t.nbytes(), 0xFF);
+    t.copy_from_host(ones.data(), ones.size());
+  }
+  return t;
 }
 
 void launch(std::string_view op, std::span<const Tensor> inputs, std::span<Tensor> outputs,

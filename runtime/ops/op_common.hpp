@@ -32,9 +32,12 @@ void launch(std::string_view op, std::initializer_list<Tensor> inputs,
 void launch(std::string_view op, std::span<const Tensor> inputs, std::span<Tensor> outputs,
             const void* params);
 
-// A new contiguous tensor on x's device.
-inline Tensor new_like(const Tensor& x, Shape shape, DType dtype = DType::F32) {
-  return Tensor::empty(x.device(), dtype, std::move(shape));
-}
+// A new contiguous tensor on x's device (NaN-filled while poisoning is on).
+Tensor new_like(const Tensor& x, Shape shape, DType dtype = DType::F32);
+
+// Tests turn this on so every op output starts as all-ones bytes (NaN for the float types,
+// -1 for integers): an element a kernel forgets to write then shows up in comparisons.
+void set_poison_outputs(bool on);
+bool poison_outputs();
 
 }  // namespace vkflow::ops
