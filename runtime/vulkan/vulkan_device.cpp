@@ -68,6 +68,7 @@ VulkanDevice::VulkanDevice(Options opt) {
   else throw Error("VKFLOW_VK_PATH must be fp32 or fast, not '" + p + "'");
   if (path_ == Path::Fast && !fast_available())
     throw Error("Vulkan fast path requested but " + info.name + " has neither fp16 arithmetic nor cooperative matrices");
+  name_ += fast() ? " [fast]" : " [fp32]";
   spdlog::debug("{}: {} path, subgroup {}, coop matrix {}", name_, fast() ? "fast" : "fp32",
                 ctx_->info().subgroup_size, ctx_->info().coop_matrix_nv);
 }
@@ -158,7 +159,8 @@ void VulkanDevice::dispatch(const vk::Pipeline& p, const std::vector<Arg>& args,
     const Tensor& t = *arg.tensor;
     const auto& b = vbuf(t.buffer());
     uint64_t total = std::max<uint64_t>(t.nbytes(), 4);
-    uint64_t len = arg.bytes ? arg.bytes : total - arg.byte_offset;
+    // Whole-tensor bindings round up to a word: shaders read 16-bit/block data as uint[].
+    uint64_t len = arg.bytes ? arg.bytes : (total - arg.byte_offset + 3) / 4 * 4;
     uint64_t off = b.allocation().offset + t.offset() + arg.byte_offset;
     if (off % std::max<uint64_t>(1, info().storage_offset_align))
       throw Error("Vulkan: " + p.name + " binding at unaligned offset " + std::to_string(off));

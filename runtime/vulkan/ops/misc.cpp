@@ -45,14 +45,17 @@ void rope(VulkanDevice& dev, const OpCall& c) {
 
 void timestep_embedding(VulkanDevice& dev, const OpCall& c) {
   const auto& tp = params_of<ops::TimestepEmbeddingParams>(c);
-  struct { uint32_t N, dim, flip; float shift, scale, log_max_period; } p{};
+  struct { uint32_t N, dim, flip; float scale; } p{};
   p.N = checked_u32(c.inputs[0].dim(0), "N");
   p.dim = checked_u32(tp.dim, "dim");
   p.flip = tp.flip_sin_to_cos;
-  p.shift = tp.downscale_freq_shift;
   p.scale = tp.scale;
-  p.log_max_period = std::log(tp.max_period);
-  elementwise(dev, "timestep_embedding", 2, {in(c.inputs[0]), out(c.outputs[0])}, p, uint64_t(p.N) * p.dim);
+  int64_t half = tp.dim / 2;
+  std::vector<float> freq(std::max<int64_t>(half, 1));
+  for (int64_t i = 0; i < half; ++i)  // float32 steps in diffusers' order, as on the CPU
+    freq[i] = std::exp(-std::log(tp.max_period) * static_cast<float>(i) / (static_cast<float>(half) - tp.downscale_freq_shift));
+  Tensor f = Tensor::from_f32(dev, {static_cast<int64_t>(freq.size())}, freq);
+  elementwise(dev, "timestep_embedding", 3, {in(c.inputs[0]), in(f), out(c.outputs[0])}, p, uint64_t(p.N) * p.dim);
 }
 
 void cumsum(VulkanDevice& dev, const OpCall& c) {
