@@ -10,6 +10,7 @@
 #include "graph/diagnostic.hpp"
 #include "nodes/node.hpp"
 #include "runtime/cpu/cpu_device.hpp"
+#include "scheduler/byte_size.hpp"
 #include "scheduler/default_plan.hpp"
 #include "scheduler/executor.hpp"
 #include "scheduler/interrupt.hpp"

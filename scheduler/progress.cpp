@@ -1,5 +1,7 @@
 #include "scheduler/progress.hpp"
 
+#include "scheduler/byte_size.hpp"
+
 #include <unistd.h>
 
 #include <cmath>
@@ -10,13 +12,6 @@ namespace vkflow::scheduler {
 ProgressStyle default_progress_style(bool quiet) {
   if (quiet) return ProgressStyle::Quiet;
   return isatty(STDERR_FILENO) ? ProgressStyle::Bar : ProgressStyle::Lines;
-}
-
-std::string format_seconds(double s) {
-  char buf[64];
-  if (s < 60) std::snprintf(buf, sizeof buf, "%.2f s", s);
-  else std::snprintf(buf, sizeof buf, "%d min %02d s", int(s / 60), int(std::fmod(s, 60.0)));
-  return buf;
 }
 
 void ProgressDisplay::draw_bar(const std::string& label, int64_t step, int64_t total, double eta) {

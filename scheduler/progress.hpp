@@ -32,7 +32,4 @@ class ProgressDisplay {
   bool bar_open_ = false;
 };
 
-// "12.3 s", "4 min 05 s"
-std::string format_seconds(double s);
-
 }  // namespace vkflow::scheduler
