@@ -5,6 +5,7 @@
 
 #include "runtime/core/error.hpp"
 #include "runtime/dsp/audio_file.hpp"
+#include "runtime/media/audio_io.hpp"
 #include "runtime/dsp/whisper_mel.hpp"
 #include "runtime/formats/safetensors.hpp"
 #include "tests/common/paths.hpp"
@@ -26,10 +27,10 @@ float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
 }  // namespace
 
 TEST(WhisperMel, ShortClipMatchesOpenaiWhisper) {
-  const Audio a = read_audio(vkflow::test::data_dir() / "dsp/speech_6s.wav");
+  const auto a = vkflow::media::read_audio(vkflow::test::data_dir() / "dsp/speech_6s.wav");
   ASSERT_EQ(a.sample_rate, 16000);
-  ASSERT_EQ(a.channels, 1);
-  const LogMel mel = log_mel_spectrogram(pad_or_trim(a.samples), 80);
+  ASSERT_EQ(a.num_channels(), 1);
+  const LogMel mel = log_mel_spectrogram(pad_or_trim(a.channels[0]), 80);
   EXPECT_EQ(mel.n_mels, 80u);
   EXPECT_EQ(mel.n_frames, 3000u);
   const float d = max_abs_diff(mel.data, expected("whisper_mel_short.safetensors", "mel_short"));
@@ -61,7 +62,7 @@ TEST(WhisperMel, FiltersAndErrors) {
   EXPECT_EQ(whisper_mel_filters(128).size(), 128u * 201u);
   EXPECT_THROW(whisper_mel_filters(64), vkflow::Error);
   EXPECT_THROW(log_mel_spectrogram(std::vector<float>(100, 0.0f)), vkflow::Error);
-  EXPECT_THROW(read_audio(vkflow::test::data_dir() / "dsp/missing.wav"), vkflow::FormatError);
+  EXPECT_THROW(load_audio_16k_mono(vkflow::test::data_dir() / "dsp/missing.wav"), vkflow::FormatError);
   // 128 bands (large-v3) run too: silence maps to the floor everywhere.
   const LogMel q = log_mel_spectrogram(std::vector<float>(16000, 0.0f), 128);
   EXPECT_EQ(q.n_frames, 100u);
