@@ -11,6 +11,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Templates that use templates several times grow geometrically; stop long before memory runs out.
+constexpr size_t kMaxExpandedNodes = 10000;
+
 bool is_path_ref(const std::string& ref) {
   return ref.find('/') != std::string::npos || (ref.size() > 5 && ref.substr(ref.size() - 5) == ".json");
 }
@@ -102,11 +105,15 @@ std::optional<TemplateInfo> expand_one(Workflow& wf, const std::string& id, cons
     sub.chain.push_back(canon);
     expand_templates(inner, sub, inner_diags, &info->outputs);
   }
+  if (inner.nodes.size() > kMaxExpandedNodes)
+    inner_diags.push_back({"template_too_large", "", "", "expands to " + std::to_string(inner.nodes.size()) +
+                           " nodes (at most " + std::to_string(kMaxExpandedNodes) + ")", {0, 0, file->string()}});
   for (auto& d : inner_diags) {
     d.node = d.node.empty() ? id : id + "/" + d.node;
     diags.push_back(std::move(d));
   }
   if (!info) return fail("not_a_template", file->string() + " has no \"template\" block");
+  if (inner.nodes.size() > kMaxExpandedNodes) return std::nullopt;
 
   std::map<std::string, NodeDoc> nodes;
   for (auto& [iid, n] : inner.nodes) {
