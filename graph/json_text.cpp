@@ -62,20 +62,21 @@ class KeyScanner {
   KeyScanner(const std::string& text, KeyLocations& out) : t_(text), out_(out) {}
 
   void run() {
-    size_t line_start = 0;
-    int line = 1;
+    // Positions are asked for in increasing order: advance one cursor, so the scan stays
+    // linear even for a long single-line (minified) document.
+    size_t cur = 0;
+    SourceLoc pos{1, 1, ""};
     auto loc_of = [&](size_t i) {
-      int col = 1;
-      for (size_t k = line_start; k < i; ++k)
-        if ((static_cast<unsigned char>(t_[k]) & 0xC0) != 0x80) ++col;
-      return SourceLoc{line, col, ""};
+      for (; cur < i; ++cur) {
+        unsigned char b = static_cast<unsigned char>(t_[cur]);
+        if (b == '\n') pos = SourceLoc{pos.line + 1, 1, ""};
+        else if ((b & 0xC0) != 0x80) ++pos.column;
+      }
+      return pos;
     };
     for (size_t i = 0; i < t_.size(); ++i) {
       char c = t_[i];
-      if (c == '\n') {
-        ++line;
-        line_start = i + 1;
-      } else if (c == '{' || c == '[') {
+      if (c == '{' || c == '[') {
         std::string path = value_path();
         if (stack_.empty()) out_[""] = loc_of(i);
         stack_.push_back({c == '{', path, 0, "", c == '{'});

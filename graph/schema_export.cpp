@@ -20,8 +20,10 @@ json literal_schema(const InputSpec& in) {
 
 json input_schema(const InputSpec& in) {
   json s;
-  if (types::is_primitive(in.type)) s["anyOf"] = json::array({literal_schema(in), {{"$ref", "#/$defs/link"}}});
-  else s["$ref"] = "#/$defs/link";
+  // {"param": ...} is allowed everywhere so that template files validate too.
+  json link = {{"$ref", "#/$defs/link"}}, param = {{"$ref", "#/$defs/param"}};
+  if (types::is_primitive(in.type)) s["anyOf"] = json::array({literal_schema(in), link, param});
+  else s["anyOf"] = json::array({link, param});
   std::string d = in.type + (in.description.empty() ? "" : ": " + in.description);
   s["description"] = d;
   if (!in.default_value.is_null()) s["default"] = in.default_value;

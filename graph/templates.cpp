@@ -11,6 +11,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Templates that use templates several times grow geometrically; stop long before memory runs out.
+constexpr size_t kMaxExpandedNodes = 10000;
+
 bool is_path_ref(const std::string& ref) {
   return ref.find('/') != std::string::npos || (ref.size() > 5 && ref.substr(ref.size() - 5) == ".json");
 }
@@ -70,6 +73,7 @@ std::optional<TemplateInfo> expand_one(Workflow& wf, const std::string& id, cons
     diags.push_back({std::move(code), id, "", std::move(msg), outer.loc});
     return std::nullopt;
   };
+  if (*ctx.expanded > kMaxExpandedNodes) return std::nullopt;  // reported once already
   auto file = find_template(ref, ctx);
   if (!file) {
     std::string looked;
@@ -97,8 +101,16 @@ std::optional<TemplateInfo> expand_one(Workflow& wf, const std::string& id, cons
   std::vector<Diagnostic> inner_diags;
   Workflow inner = parse_workflow_v1(doc, file->string(), inner_diags);
   auto info = parse_template_block(doc, file->string(), inner, inner_diags);
-  if (info) {
-    TemplateContext sub{ctx.search_dirs, file->parent_path(), ctx.chain, ctx.schemas};
+  // One budget for the whole expansion, so a geometric blow-up stops after kMaxExpandedNodes
+  // nodes of work rather than after all of it; reported once, where it runs out.
+  size_t before = *ctx.expanded;
+  *ctx.expanded += inner.nodes.size();
+  bool too_large = *ctx.expanded > kMaxExpandedNodes;
+  if (too_large && before <= kMaxExpandedNodes)
+    inner_diags.push_back({"template_too_large", "", "", "templates expand to more than " +
+                           std::to_string(kMaxExpandedNodes) + " nodes", {0, 0, file->string()}});
+  if (info && !too_large) {
+    TemplateContext sub{ctx.search_dirs, file->parent_path(), ctx.chain, ctx.schemas, ctx.expanded};
     sub.chain.push_back(canon);
     expand_templates(inner, sub, inner_diags, &info->outputs);
   }
@@ -107,6 +119,7 @@ std::optional<TemplateInfo> expand_one(Workflow& wf, const std::string& id, cons
     diags.push_back(std::move(d));
   }
   if (!info) return fail("not_a_template", file->string() + " has no \"template\" block");
+  if (*ctx.expanded > kMaxExpandedNodes) return std::nullopt;
 
   std::map<std::string, NodeDoc> nodes;
   for (auto& [iid, n] : inner.nodes) {

@@ -5,6 +5,7 @@
 // nodes in as "<outer id>/<inner id>", binds the parameters and reroutes links to its outputs.
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,8 @@ struct TemplateContext {
   // A device pin on a template node applies to the inner nodes (without a pin of their own)
   // whose schema says they can run there; without schemas it applies to none.
   SchemaLookup schemas;
+  // Nodes copied in so far by the whole expansion (shared with nested contexts).
+  std::shared_ptr<size_t> expanded = std::make_shared<size_t>(0);
 };
 
 // Where "template:<ref>" points: a path (ends in .json or has a '/') relative to base_dir,

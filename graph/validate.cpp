@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <sstream>
 
 #include "graph/dag.hpp"
@@ -26,11 +27,13 @@ std::string join_quoted(const std::vector<std::string>& v) {
   return out;
 }
 
+// Integral and within int64 (what nodes read INT inputs as).
 bool is_integral(const json& v) {
+  if (v.is_number_unsigned()) return v.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX);
   if (v.is_number_integer()) return true;
   if (!v.is_number_float()) return false;
   double d = v.get<double>();
-  return std::isfinite(d) && std::floor(d) == d;
+  return std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.2e18;
 }
 
 template <class F>

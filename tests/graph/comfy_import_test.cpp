@@ -56,8 +56,12 @@ TEST(ComfyImport, UnknownClassBadIndicesAndSubfolderModels) {
                            }))
       << all_errors(r);
   for (const auto& d : r.errors) {
-    if (d.code == "unknown_class_type") EXPECT_NE(d.message.find("'PreviewImage'"), std::string::npos);
-    if (d.code == "link_to_missing_output") EXPECT_NE(d.message.find("no output '#7'"), std::string::npos);
+    if (d.code == "unknown_class_type") {
+      EXPECT_NE(d.message.find("'PreviewImage'"), std::string::npos);
+    }
+    if (d.code == "link_to_missing_output") {
+      EXPECT_NE(d.message.find("no output '#7'"), std::string::npos);
+    }
   }
   EXPECT_EQ(literal_string(r.workflow.nodes.at("4"), "checkpoint"),
             (models / "checkpoints/sd15/dreamshaper_8.safetensors").string());

@@ -6,6 +6,7 @@
 #include <deque>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "graph/node_schema.hpp"
 
@@ -34,22 +35,31 @@ struct FakeRegistry {
       return s;
     };
     auto out = [](std::string name, std::string_view type) { return OutputSpec{std::move(name), std::string(type), ""}; };
+    auto node = [](std::string type, std::string category, std::vector<InputSpec> ins, std::vector<OutputSpec> outs) {
+      NodeSchema n;
+      n.type = std::move(type);
+      n.category = std::move(category);
+      n.inputs = std::move(ins);
+      n.outputs = std::move(outs);
+      return n;
+    };
 
-    NodeSchema ckpt{"CheckpointLoader", "loaders", "SD checkpoint", {}, {}, false, {"CheckpointLoaderSimple"}};
+    NodeSchema ckpt = node("CheckpointLoader", "loaders", {}, {});
+    ckpt.comfy_class_types = {"CheckpointLoaderSimple"};
     InputSpec c = in("checkpoint", types::STRING, "ckpt_name");
     c.model_folder = "checkpoints";
     ckpt.inputs = {c};
     ckpt.outputs = {out("model", types::MODEL), out("clip", types::CLIP), out("vae", types::VAE)};
     add(ckpt);
 
-    NodeSchema enc{"CLIPTextEncode", "conditioning", "", {in("text", types::STRING), in("clip", types::CLIP)},
-                   {out("conditioning", types::CONDITIONING)}};
+    NodeSchema enc = node("CLIPTextEncode", "conditioning", {in("text", types::STRING), in("clip", types::CLIP)},
+                          {out("conditioning", types::CONDITIONING)});
     enc.devices = {"cpu", "vulkan"};
     add(enc);
 
-    add({"EmptyLatentImage", "latent", "", {num("width", types::INT, 16, 16384, 512),
+    add(node("EmptyLatentImage", "latent", {num("width", types::INT, 16, 16384, 512),
          num("height", types::INT, 16, 16384, 512), num("batch_size", types::INT, 1, 64, 1)},
-         {out("latent", types::LATENT)}});
+         {out("latent", types::LATENT)}));
 
     InputSpec sampler = in("sampler_name", types::STRING);
     sampler.choices = {"euler", "euler_ancestral", "dpmpp_2m"};
@@ -59,38 +69,38 @@ struct FakeRegistry {
     sched.required = false;
     InputSpec seed = in("seed", types::INT);
     seed.min = 0;
-    NodeSchema ks{"KSampler", "sampling", "", {in("model", types::MODEL), seed,
+    NodeSchema ks = node("KSampler", "sampling", {in("model", types::MODEL), seed,
                   num("steps", types::INT, 1, 10000, 20), num("cfg", types::FLOAT, 0, 100, 8.0), sampler, sched,
                   in("positive", types::CONDITIONING), in("negative", types::CONDITIONING),
                   in("latent", types::LATENT, "latent_image"), num("denoise", types::FLOAT, 0, 1, 1.0)},
-                  {out("latent", types::LATENT)}};
+                  {out("latent", types::LATENT)});
     ks.devices = {"cpu", "vulkan"};
     add(ks);
 
-    add({"VAEDecode", "latent", "", {in("latent", types::LATENT, "samples"), in("vae", types::VAE)},
-         {out("image", types::IMAGE)}});
+    add(node("VAEDecode", "latent", {in("latent", types::LATENT, "samples"), in("vae", types::VAE)},
+             {out("image", types::IMAGE)}));
 
     InputSpec prefix = in("prefix", types::STRING, "filename_prefix");
     prefix.default_value = "vkflow";
     prefix.required = false;
-    NodeSchema save{"SaveImage", "image", "", {in("image", types::IMAGE, "images"), prefix}, {}};
+    NodeSchema save = node("SaveImage", "image", {in("image", types::IMAGE, "images"), prefix}, {});
     save.output_node = true;
     add(save);
 
-    add({"LoadImage", "image", "", {in("image", types::STRING)},
-         {out("image", types::IMAGE), out("mask", types::MASK)}});
+    add(node("LoadImage", "image", {in("image", types::STRING)},
+             {out("image", types::IMAGE), out("mask", types::MASK)}));
 
     InputSpec method = in("method", types::STRING);
     method.choices = {"bilinear", "nearest", "bicubic"};
     method.default_value = "bilinear";
     method.required = false;
-    NodeSchema scale{"ImageScale", "image", "", {in("image", types::IMAGE), num("width", types::INT, 1, 16384, nullptr),
-                     num("height", types::INT, 1, 16384, nullptr), method}, {out("image", types::IMAGE)}};
+    NodeSchema scale = node("ImageScale", "image", {in("image", types::IMAGE), num("width", types::INT, 1, 16384, nullptr),
+                     num("height", types::INT, 1, 16384, nullptr), method}, {out("image", types::IMAGE)});
     scale.devices = {"cpu", "vulkan"};
     add(scale);
 
-    NodeSchema flag{"Invert", "image", "", {in("image", types::IMAGE), in("enabled", types::BOOL)},
-                    {out("image", types::IMAGE)}};
+    NodeSchema flag = node("Invert", "image", {in("image", types::IMAGE), in("enabled", types::BOOL)},
+                           {out("image", types::IMAGE)});
     add(flag);
   }
 

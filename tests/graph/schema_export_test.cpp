@@ -25,7 +25,8 @@ TEST(SchemaExport, WorkflowSchemaDescribesEveryNodeType) {
   EXPECT_EQ(ks["properties"]["type"]["const"], "KSampler");
   const json& in = ks["properties"]["inputs"];
   EXPECT_EQ(in["additionalProperties"], false);
-  EXPECT_EQ(in["properties"]["model"]["$ref"], "#/$defs/link");
+  EXPECT_EQ(in["properties"]["model"]["anyOf"][0]["$ref"], "#/$defs/link");
+  EXPECT_EQ(in["properties"]["model"]["anyOf"].size(), 2u);  // a link or a template parameter
   const json& steps = in["properties"]["steps"];
   EXPECT_EQ(steps["anyOf"][0]["type"], "integer");
   EXPECT_EQ(steps["anyOf"][0]["minimum"], 1.0);

@@ -101,3 +101,36 @@ TEST(Overrides, SyntaxAndLinkTargets) {
 
 }  // namespace
 }  // namespace vkflow::test
+
+namespace vkflow::test {
+namespace {
+
+// level0 scales once; level k chains two level k-1 nodes: 2^k nodes. Expansion stops early.
+TEST(Templates, GeometricGrowthIsStopped) {
+  auto dir = scratch_dir("template_growth");
+  auto write = [&](const std::string& name, const json& j) { std::ofstream(dir / (name + ".json")) << j.dump(); };
+  json param = {{"type", "IMAGE"}};
+  write("level0", {{"template", {{"parameters", {{"image", param}}}, {"outputs", {{"image", {{"from", "s"}}}}}}},
+                   {"nodes", {{"s", {{"type", "ImageScale"}, {"inputs", {{"image", {{"param", "image"}}},
+                                                                          {"width", 8}, {"height", 8}}}}}}}});
+  for (int k = 1; k <= 15; ++k) {
+    std::string prev = "template:level" + std::to_string(k - 1);
+    write("level" + std::to_string(k),
+          {{"template", {{"parameters", {{"image", param}}}, {"outputs", {{"image", {{"from", "b"}}}}}}},
+           {"nodes", {{"a", {{"type", prev}, {"inputs", {{"image", {{"param", "image"}}}}}}},
+                      {"b", {{"type", prev}, {"inputs", {{"image", {{"from", "a"}}}}}}}}}});
+  }
+  write("wf", {{"vkflow", 1},
+               {"nodes", {{"load", {{"type", "LoadImage"}, {"inputs", {{"image", "a.png"}}}}},
+                          {"t", {{"type", "template:level15"}, {"inputs", {{"image", {{"from", "load"}, {"output", "image"}}}}}}},
+                          {"save", {{"type", "SaveImage"}, {"inputs", {{"image", {{"from", "t"}}}}}}}}}});
+  auto r = load_file(dir / "wf.json");
+  ASSERT_FALSE(r.ok());
+  int too_large = 0;
+  for (const auto& d : r.errors) too_large += d.code == "template_too_large";
+  EXPECT_EQ(too_large, 1) << all_errors(r);
+  EXPECT_LE(r.workflow.nodes.size(), 20000u);
+}
+
+}  // namespace
+}  // namespace vkflow::test
