@@ -167,7 +167,7 @@ std::vector<float> ModelFile::read_f32(std::string_view name) const {
   std::vector<uint8_t> scratch;
   auto b = bytes(w, scratch);
   std::vector<float> out(static_cast<size_t>(numel(w.shape)));
-  convert_to_f32(w.dtype, b.data(), out.data(), static_cast<int64_t>(out.size()));
+  bytes_to_f32(w.dtype, b, out.data(), static_cast<int64_t>(out.size()));
   return out;
 }
 

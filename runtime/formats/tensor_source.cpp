@@ -37,8 +37,15 @@ const TensorInfo& TensorSource::at(std::string_view name) const {
 
 std::vector<float> TensorSource::read_f32(const TensorInfo& t) const {
   std::vector<float> out(static_cast<size_t>(numel(t.shape)));
-  convert_to_f32(t.dtype, bytes(t).data(), out.data(), static_cast<int64_t>(out.size()));
+  bytes_to_f32(t.dtype, bytes(t), out.data(), static_cast<int64_t>(out.size()));
   return out;
+}
+
+void bytes_to_f32(DType t, std::span<const uint8_t> bytes, float* dst, int64_t n) {
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % 8 == 0) return convert_to_f32(t, bytes.data(), dst, n);
+  std::vector<uint64_t> aligned((bytes.size() + 7) / 8);
+  std::memcpy(aligned.data(), bytes.data(), bytes.size());
+  convert_to_f32(t, aligned.data(), dst, n);
 }
 
 uint64_t checked_numel(const Shape& s, const std::string& where) {

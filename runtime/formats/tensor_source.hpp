@@ -27,6 +27,8 @@ class TensorSource {
   // The mapped files; TensorInfo::file indexes this list.
   virtual std::vector<std::shared_ptr<const MappedFile>> files() const = 0;
 
+  // The stored bytes; NOT necessarily aligned (whisper.cpp and safetensors data can start
+  // at any offset): copy or use to_f32() rather than casting to a typed pointer.
   std::span<const uint8_t> bytes(const TensorInfo& t) const;
   const TensorInfo* find(std::string_view name) const;
   const TensorInfo& at(std::string_view name) const;  // throws FormatError when absent
@@ -41,6 +43,9 @@ class TensorSource {
 // *.safetensors.index.json shard index, GGUF, a torch.save zip or legacy pickle, whisper.cpp
 // ggml .bin. Throws FormatError when the file is none of them or is malformed.
 std::unique_ptr<TensorSource> open_tensor_source(const std::filesystem::path& path);
+
+// convert_to_f32 on bytes that may be unaligned for their element type.
+void bytes_to_f32(DType t, std::span<const uint8_t> bytes, float* dst, int64_t n);
 
 // Element count of a shape with overflow and sanity checks (for messages: `where`).
 uint64_t checked_numel(const Shape& s, const std::string& where);

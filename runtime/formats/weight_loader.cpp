@@ -1,6 +1,6 @@
 #include "runtime/formats/weight_loader.hpp"
 
-#include <sys/mman.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,21 +28,6 @@ struct Chunk {
   const void* file = nullptr;  // chunks never span two mapped files
 };
 
-const uintptr_t kPage = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-
-void advise(const uint8_t* b, const uint8_t* e, int advice) {
-  uintptr_t lo = reinterpret_cast<uintptr_t>(b) & ~(kPage - 1), hi = reinterpret_cast<uintptr_t>(e);
-  if (hi > lo) madvise(reinterpret_cast<void*>(lo), hi - lo, advice);
-}
-
-// Faults every page of [b, e) in; the kernel turns the sequential faults into large reads.
-uint64_t touch(const uint8_t* b, const uint8_t* e) {
-  advise(b, e, MADV_WILLNEED);
-  uint64_t sum = 0;
-  for (const volatile uint8_t* p = b; p < e; p += kPage) sum += *p;
-  return sum;
-}
-
 }  // namespace
 
 std::map<std::string, Tensor> load_weights(const ModelFile& m, Device& dev, const LoadOptions& opt, LoadStats* stats) {
@@ -61,8 +46,6 @@ std::map<std::string, Tensor> load_weights(const ModelFile& m, Device& dev, cons
   std::vector<Chunk> chunks(1);
   std::vector<uint8_t> scratch;
   uint64_t total = 0;
-  for (auto& f : m.sources())
-    for (auto& mf : f->files()) advise(mf->data(), mf->data() + mf->size(), MADV_SEQUENTIAL);
 
   for (size_t i = 0; i < ws.size(); ++i) {
     const WeightInfo& w = *ws[i];
@@ -98,49 +81,92 @@ std::map<std::string, Tensor> load_weights(const ModelFile& m, Device& dev, cons
     }
   }
 
-  // Reader thread: fault chunk k+1.. in while chunk k uploads.
+  // Reader thread: large pread()s of chunk k+1.. into staging buffers while chunk k uploads.
+  // (Plain reads beat faulting the mapping in page by page on cold files.)
+  const int depth = std::max(1, opt.read_ahead_chunks);
+  bool direct = true;  // every destination is host memory (CPU device): no staging copy
+  for (auto& c : chunks)
+    for (auto& p : c.pieces) direct = direct && tensors[p.weight].host_data() != nullptr;
+  std::vector<std::vector<uint8_t>> staging(depth);
+  std::map<const void*, int> fds;
+  for (auto& src : m.sources())
+    for (auto& mf : src->files()) {
+      int fd = ::open(mf->path().c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) {
+        for (auto& [k, f] : fds) ::close(f);
+        throw FormatError(mf->path().string(), "cannot reopen for reading");
+      }
+      posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+      fds[mf.get()] = fd;
+    }
   std::mutex mu;
   std::condition_variable cv;
   size_t ready = 0, consumed = 0;
   bool stop = false;
+  std::string read_error;
   std::thread reader([&] {
     for (size_t k = 0; k < chunks.size(); ++k) {
       {
         std::unique_lock lk(mu);
-        cv.wait(lk, [&] { return stop || k < consumed + opt.read_ahead_chunks; });
+        cv.wait(lk, [&] { return stop || k < consumed + depth; });
         if (stop) return;
       }
-      if (chunks[k].begin) touch(chunks[k].begin, chunks[k].end);
+      const Chunk& c = chunks[k];
+      std::string err;
+      if (c.begin) {
+        auto* mf = static_cast<const MappedFile*>(c.file);
+        auto read = [&](uint8_t* dst, size_t size, const uint8_t* from) {
+          uint64_t off = static_cast<uint64_t>(from - mf->data());
+          for (size_t done = 0; done < size && err.empty();) {
+            ssize_t n = ::pread(fds[c.file], dst + done, size - done, static_cast<off_t>(off + done));
+            if (n <= 0) err = mf->path().string() + ": read failed at offset " + std::to_string(off + done);
+            else done += static_cast<size_t>(n);
+          }
+        };
+        if (direct) {  // host-addressable device memory: read straight into the tensors
+          for (const Piece& p : c.pieces)
+            read(static_cast<uint8_t*>(tensors[p.weight].host_data()) + p.dst_offset, p.n, p.src);
+        } else {
+          auto& buf = staging[k % depth];
+          buf.resize(static_cast<size_t>(c.end - c.begin));
+          read(buf.data(), buf.size(), c.begin);
+        }
+      }
       std::lock_guard lk(mu);
+      if (!err.empty()) { read_error = err; stop = true; }
       ready = k + 1;
       cv.notify_all();
+      if (stop) return;
     }
   });
+  auto finish = [&] {
+    { std::lock_guard lk(mu); stop = true; }
+    cv.notify_all();
+    reader.join();
+    for (auto& [k, f] : fds) ::close(f);
+  };
   try {
     for (size_t k = 0; k < chunks.size(); ++k) {
       {
         std::unique_lock lk(mu);
         cv.wait(lk, [&] { return ready > k; });
+        if (!read_error.empty()) throw FormatError(read_error, "I/O error while loading weights");
       }
-      for (const Piece& p : chunks[k].pieces) {
+      const Chunk& c = chunks[k];
+      for (const Piece& p : c.pieces) {
         Tensor& t = tensors[p.weight];
-        dev.upload(t.buffer(), t.offset() + p.dst_offset, p.src, p.n);
+        if (!direct) dev.upload(t.buffer(), t.offset() + p.dst_offset, staging[k % depth].data() + (p.src - c.begin), p.n);
         total += p.n;
       }
-      // Our mapping's pages are no longer needed (the page cache keeps the data).
-      if (chunks[k].begin && uint64_t(chunks[k].end - chunks[k].begin) > 2 * kPage)
-        advise(chunks[k].begin + kPage, chunks[k].end - kPage, MADV_DONTNEED);
       std::lock_guard lk(mu);
       consumed = k + 1;
       cv.notify_all();
     }
   } catch (...) {
-    { std::lock_guard lk(mu); stop = true; }
-    cv.notify_all();
-    reader.join();
+    finish();
     throw;
   }
-  reader.join();
+  finish();
   dev.synchronize();
   for (size_t i = 0; i < ws.size(); ++i) out.emplace(ws[i]->name, std::move(tensors[i]));
   if (stats) {

@@ -1,8 +1,10 @@
 #pragma once
-// Streams a model's weights from the mapped file(s) to a device: tensors in file-offset
-// order, in large chunks; a reader thread faults the next chunk in (madvise SEQUENTIAL +
-// WILLNEED, then touching every page) while the caller's thread uploads the current one, so
-// storage reads and uploads overlap. Reports the achieved rate.
+// Streams a model's weights from the file(s) to a device: tensors in file-offset order, in
+// large chunks; a reader thread pread()s the next chunks (POSIX_FADV_SEQUENTIAL) into staging
+// buffers while the caller's thread uploads the current one, so storage reads and uploads
+// overlap (for host-addressable device memory, such as the CPU's, it reads straight into
+// the tensors instead). Converted weights (weight-norm folds, f8 upcasts, requested f32) are produced from
+// the mapping. Reports the achieved rate.
 #include <functional>
 #include <map>
 #include <string>
