@@ -64,7 +64,7 @@ int run(const RunArgs& a, const GlobalOptions& g) {
   auto& reg = nodes::Registry::instance();
   graph::LoadResult loaded = nodes::load_run_source(a.file, reg.lookup(), lo);
   if (!loaded.ok()) return print_invalid(loaded, a);
-  if (g.verbose)
+  if (!g.quiet && !a.json_out)
     for (const auto& n : loaded.notes) std::cerr << "note: " << graph::format_human(n, a.file) << "\n";
 
   scheduler::Plan plan;
