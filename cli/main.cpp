@@ -3,6 +3,7 @@
 #include <map>
 
 #include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
 #include "runtime/core/error.hpp"
 
 namespace vkflow::cli {
@@ -30,7 +31,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : kUsage;  // CLI11's own codes (105, 106, ...) are not vkflow's documented ones
   }
   try {
     for (auto& [sub, fn] : runners)

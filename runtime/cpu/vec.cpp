@@ -67,7 +67,7 @@ void row_to_f32(DType t, const void* src, float* dst, int64_t n) {
     avx2::f16_to_f32(static_cast<const uint16_t*>(src), dst, n);
   } else if (t == DType::BF16 && use_avx2()) {
     avx2::bf16_to_f32(static_cast<const uint16_t*>(src), dst, n);
-  } else {
+  } else if (!(dtype_info(t).quantized && use_avx2() && avx2::dequantize_row(t, src, dst, n))) {
     convert_to_f32(t, src, dst, n);
   }
 }

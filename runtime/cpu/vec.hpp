@@ -26,6 +26,10 @@ void exp_inplace(float* x, int64_t n);
 float scale_max(float* x, int64_t n, float s);
 float exp_shift_sum(float* x, int64_t n, float shift);
 void f16_to_f32(const uint16_t* s, float* d, int64_t n);
+float dot_f16(const float* a, const uint16_t* b, int64_t n);  // a . float(b)
+float dot_bf16(const float* a, const uint16_t* b, int64_t n);
+// Bit-exact vector dequantization of some GGUF block types; false = type not handled here.
+bool dequantize_row(DType t, const void* src, float* dst, int64_t n);
 void bf16_to_f32(const uint16_t* s, float* d, int64_t n);
 }  // namespace avx2
 

@@ -22,7 +22,7 @@ struct Geom {
   int64_t N, Ci, H, W, Co, KH, KW, OH, OW, sh, sw, ph, pw, dh, dw, g;
 };
 
-Geom geom(const OpCall& c, bool transpose) {
+Geom geom(const OpCall& c) {
   const Tensor &x = c.inputs[0], &w = c.inputs[1], &y = c.outputs[0];
   bool two_d = x.rank() == 4;
   ops::Conv2dParams p;
@@ -37,7 +37,6 @@ Geom geom(const OpCall& c, bool transpose) {
   }
   Geom g{x.dim(0), x.dim(1), two_d ? x.dim(2) : 1, x.dim(-1), y.dim(1), two_d ? w.dim(2) : 1, w.dim(-1),
          two_d ? y.dim(2) : 1, y.dim(-1), p.stride_h, p.stride_w, p.pad_h, p.pad_w, p.dil_h, p.dil_w, p.groups};
-  (void)transpose;
   return g;
 }
 
@@ -97,7 +96,7 @@ void im2col_row(const Geom& g, const float* xg, int64_t r, int64_t p0, int64_t n
 }
 
 void conv_forward(const OpCall& c, bool has_bias) {
-  Geom g = geom(c, false);
+  Geom g = geom(c);
   std::unique_ptr<Scratch<float>> hold;
   const float* w = weight_f32(c.inputs[1], hold);
   const float* x = in_f32(c, 0);
@@ -130,7 +129,7 @@ void conv_forward(const OpCall& c, bool has_bias) {
 }
 
 void conv_transposed(const OpCall& c, bool has_bias) {
-  Geom g = geom(c, true);
+  Geom g = geom(c);
   std::unique_ptr<Scratch<float>> hold;
   const float* w = weight_f32(c.inputs[1], hold);
   const float* x = in_f32(c, 0);

@@ -39,7 +39,14 @@ void linear_kernel(const OpCall& c) {
     size_t row_bytes = dtype_bytes(w.dtype(), K);
     parallel_for(N, 16, [&](int64_t b, int64_t e) {
       Scratch<float> row(static_cast<size_t>(K));
+      bool half = use_avx2() && (w.dtype() == DType::F16 || w.dtype() == DType::BF16);
       for (int64_t n = b; n < e; ++n) {
+        if (half) {  // dot straight from the 16-bit row: no conversion pass
+          const auto* h = reinterpret_cast<const uint16_t*>(wb + n * row_bytes);
+          for (int64_t m = 0; m < M; ++m)
+            y[m * N + n] = w.dtype() == DType::F16 ? avx2::dot_f16(xp + m * K, h, K) : avx2::dot_bf16(xp + m * K, h, K);
+          continue;
+        }
         row_to_f32(w.dtype(), wb + n * row_bytes, row.data(), K);
         for (int64_t m = 0; m < M; ++m) y[m * N + n] = dot(xp + m * K, row.data(), K);
       }
