@@ -3,6 +3,10 @@
 // names -> prune. Every stage appends to the same error list, so the user sees all at once.
 #include "graph/load.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <tuple>
+
 #include "graph/comfy_import.hpp"
 #include "graph/dag.hpp"
 #include "graph/overrides.hpp"
@@ -56,6 +60,15 @@ Workflow parse_document(const ParsedJson& doc, const SchemaLookup& schemas, cons
   return {};
 }
 
+// Reading order: the workflow's own file first, then template files; by line and column;
+// problems without a position (the command line, the whole document) last.
+void sort_by_position(std::vector<Diagnostic>& d) {
+  auto key = [](const Diagnostic& x) {
+    return std::make_tuple(x.loc.file, x.loc.line == 0 ? INT_MAX : x.loc.line, x.loc.column);
+  };
+  std::stable_sort(d.begin(), d.end(), [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
+}
+
 void prune(LoadResult& r, const SchemaLookup& schemas) {
   for (const auto& id : unused_nodes(r.workflow, schemas)) {
     r.notes.push_back({"pruned_unused_node", id, "", "feeds no output node; it will not run",
@@ -98,6 +111,7 @@ LoadResult load_workflow_text(const std::string& text, const std::string& source
   resolve_models(wf, schemas, opts.models_dir, dir.empty() ? fs::current_path() : dir, diags);
   r.workflow = std::move(wf);
   if (r.ok()) prune(r, schemas);
+  sort_by_position(r.errors);
   return r;
 }
 

@@ -48,6 +48,7 @@ void parse_input(Ctx& c, NodeDoc& n, const std::string& name, const json& v, con
     c.error("bad_link", n.id, name,
             "expected a link {\"from\": \"<node id>\", \"output\": \"<output name>\"}, got " + v.dump(),
             ptr);
+    n.reported_inputs.insert(name);  // not "missing" as well
     return;
   }
   n.inputs[name] = link;

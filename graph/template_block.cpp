@@ -162,6 +162,7 @@ void bind_parameters(std::map<std::string, NodeDoc>& nodes, const TemplateInfo& 
         diags.push_back({"unknown_template_parameter", id, it->first, "reads template parameter '" + p +
                          "', which template '" + t.name + "' does not declare (it has: " +
                          (have.empty() ? "none" : have) + ")", n.input_locs.count(it->first) ? n.input_locs.at(it->first) : n.loc});
+        n.reported_inputs.insert(it->first);
         ++it;
       } else if (given != values.end()) {
         (it++)->second = given->second;

@@ -39,22 +39,26 @@ bool can_run_on(const TemplateContext& ctx, const std::string& type, DevicePin p
 }
 
 // Points links to `id` (a template node just expanded) at the inner nodes its outputs expose.
-void reroute(Link& link, const std::string& consumer, const std::string& input, const SourceLoc& loc,
+// Returns false when the link names no exposed output (reported here).
+bool reroute(Link& link, const std::string& consumer, const std::string& input, const SourceLoc& loc,
              const std::string& id, const TemplateInfo& t, std::vector<Diagnostic>& diags) {
-  if (link.node != id) return;
+  if (link.node != id) return true;
   std::string name = link.output;
   if (name.empty() && t.outputs.size() == 1) name = t.outputs.begin()->first;
   auto out = t.outputs.find(name);
   if (out != t.outputs.end()) {
     link = Link{id + "/" + out->second.node, out->second.output};
-    return;
+    return true;
   }
   std::string have;
   for (const auto& [k, v] : t.outputs) have += (have.empty() ? "" : ", ") + k;
-  diags.push_back({name.empty() ? "ambiguous_output" : "link_to_missing_output", consumer, input,
-                   "template node '" + id + "' (" + t.name + ") " +
-                   (name.empty() ? "has several outputs; name one with \"output\"" : "has no output '" + name + "'") +
-                   "; it has: " + (have.empty() ? "none" : have), loc});
+  bool ambiguous = name.empty() && t.outputs.size() > 1;
+  std::string what = ambiguous ? "has several outputs; name one with \"output\"; it has: " + have
+                     : t.outputs.empty() ? "exposes no outputs"
+                                         : "has no output '" + name + "'; it has: " + have;
+  diags.push_back({ambiguous ? "ambiguous_output" : "link_to_missing_output", consumer, input,
+                   "template node '" + id + "' (" + t.name + ") " + what, loc});
+  return false;
 }
 
 // Loads, expands and binds one template node; returns its template (nullopt when it could
@@ -120,7 +124,7 @@ std::optional<TemplateInfo> expand_one(Workflow& wf, const std::string& id, cons
     for (auto& [name, v] : n.inputs)
       if (auto* l = std::get_if<Link>(&v)) {
         auto loc = n.input_locs.count(name) ? n.input_locs.at(name) : n.loc;
-        reroute(*l, cid, name, loc, id, *info, diags);
+        if (!reroute(*l, cid, name, loc, id, *info, diags)) n.reported_inputs.insert(name);
       }
   return info;
 }

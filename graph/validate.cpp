@@ -120,7 +120,8 @@ void check_device(const NodeDoc& n, const NodeSchema& s, std::vector<Diagnostic>
 }
 
 void check_node(Workflow& wf, NodeDoc& n, const SchemaLookup& schemas, std::vector<Diagnostic>& diags) {
-  if (n.type.rfind(kTemplatePrefix, 0) == 0) return;  // an unexpanded template: reported already
+  // An unexpanded template or a node without a type: reported already.
+  if (n.type.empty() || n.type.rfind(kTemplatePrefix, 0) == 0) return;
   const NodeSchema* s = schemas(n.type);
   if (!s) {
     diags.push_back({"unknown_node_type", n.id, "", "unknown node type '" + n.type +
@@ -129,6 +130,7 @@ void check_node(Workflow& wf, NodeDoc& n, const SchemaLookup& schemas, std::vect
   }
   check_device(n, *s, diags);
   for (auto& [name, value] : n.inputs) {
+    if (n.reported_inputs.count(name)) continue;  // its problem was reported where it arose
     const InputSpec* spec = s->input(name);
     if (!spec) {
       diags.push_back({"unknown_input", n.id, name, s->type + " has no input '" + name +
@@ -140,7 +142,6 @@ void check_node(Workflow& wf, NodeDoc& n, const SchemaLookup& schemas, std::vect
       continue;
     }
     const json& lit = std::get<json>(value);
-    if (n.reported_inputs.count(name)) continue;
     if (is_param_ref(lit)) {
       diags.push_back({"param_outside_template", n.id, name, "{\"param\": ...} may only be used "
                        "inside a template file", input_loc(n, name)});

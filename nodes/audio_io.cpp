@@ -32,7 +32,7 @@ VKFLOW_REGISTER_NODES(audio_io) {
   load.schema.type = "LoadAudio";
   load.schema.category = "audio";
   load.schema.description = "Reads an audio file (wav, flac, ogg, aiff, ... through libsndfile) as float channels.";
-  load.schema.inputs = {port("audio", T::STRING, "path of the audio file (relative: current folder, then the workflow's folder)")};
+  load.schema.inputs = {path_param("audio", "path of the audio file (relative: current folder, then the workflow's folder)")};
   load.schema.outputs = {output("audio", T::AUDIO, "float samples per channel with the file's sample rate")};
   load.schema.comfy_class_types = {"LoadAudio"};
   load.run = load_audio;

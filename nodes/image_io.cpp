@@ -27,7 +27,7 @@ Values load_image(RunContext& ctx) {
 std::vector<media::PngText> metadata(const RunContext& ctx) {
   std::vector<media::PngText> t;
   if (ctx.env.workflow) {
-    t.push_back({"prompt", to_comfy_api(*ctx.env.workflow, Registry::instance()).dump()});
+    t.push_back({"prompt", to_comfy_api(*ctx.env.workflow, Registry::instance(), ctx.env).dump()});
     if (!ctx.env.workflow->original.is_null()) t.push_back({"workflow", ctx.env.workflow->original.dump()});
   }
   nlohmann::json params = nlohmann::json::object();
@@ -58,7 +58,7 @@ VKFLOW_REGISTER_NODES(image_io) {
   load.schema.type = "LoadImage";
   load.schema.category = "image";
   load.schema.description = "Reads a PNG (any bit depth or colour type) as an RGB image; the alpha channel becomes the mask (1 = transparent).";
-  load.schema.inputs = {port("image", T::STRING, "path of the PNG file (relative: current folder, then the workflow's folder)")};
+  load.schema.inputs = {path_param("image", "path of the PNG file (relative: current folder, then the workflow's folder)")};
   load.schema.outputs = {output("image", T::IMAGE, "RGB, float in [0, 1]"),
                          output("mask", T::MASK, "1 - alpha (zeros when the file has no alpha)")};
   load.schema.comfy_class_types = {"LoadImage"};

@@ -16,6 +16,13 @@ inline graph::InputSpec port(std::string name, std::string_view type, std::strin
   return s;
 }
 
+// A required STRING naming an input file (graph::InputSpec::file_path).
+inline graph::InputSpec path_param(std::string name, std::string description = {}) {
+  graph::InputSpec s = port(std::move(name), graph::types::STRING, std::move(description));
+  s.file_path = true;
+  return s;
+}
+
 inline graph::InputSpec int_param(std::string name, int64_t def, double min, double max, std::string description = {}) {
   graph::InputSpec s = port(std::move(name), graph::types::INT, std::move(description));
   s.required = false;

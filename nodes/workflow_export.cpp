@@ -1,10 +1,11 @@
 #include "nodes/workflow_export.hpp"
 
+#include "nodes/inputs.hpp"
 #include "nodes/node.hpp"
 
 namespace vkflow::nodes {
 
-nlohmann::json to_comfy_api(const graph::Workflow& wf, const Registry& reg) {
+nlohmann::json to_comfy_api(const graph::Workflow& wf, const Registry& reg, const RunEnv& env) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [id, node] : wf.nodes) {
     const NodeDef* def = reg.find(node.type);
@@ -23,7 +24,13 @@ nlohmann::json to_comfy_api(const graph::Workflow& wf, const Registry& reg) {
         inputs[key] = index >= 0 ? nlohmann::json::array({link->node, index})
                                  : nlohmann::json::array({link->node, link->output});
       } else {
-        inputs[key] = std::get<nlohmann::json>(value);
+        const auto& lit = std::get<nlohmann::json>(value);
+        inputs[key] = lit;
+        if (in && in->file_path && lit.is_string()) {
+          std::error_code ec;
+          auto p = resolve_input_path(env, lit.get<std::string>());
+          if (std::filesystem::exists(p, ec)) inputs[key] = std::filesystem::absolute(p, ec).lexically_normal().string();
+        }
       }
     }
     nlohmann::json n = {{"class_type", cls}, {"inputs", inputs}};

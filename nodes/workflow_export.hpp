@@ -9,6 +9,9 @@
 namespace vkflow::nodes {
 
 class Registry;
-nlohmann::json to_comfy_api(const graph::Workflow& wf, const Registry& reg);
+struct RunEnv;
+// File inputs (InputSpec::file_path) are written as absolute paths when they resolve, so the
+// exported workflow runs from wherever the file that carries it is opened.
+nlohmann::json to_comfy_api(const graph::Workflow& wf, const Registry& reg, const RunEnv& env);
 
 }  // namespace vkflow::nodes

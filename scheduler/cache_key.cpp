@@ -37,7 +37,7 @@ CacheKey Hasher::hex() const {
 }
 
 std::string file_identity(const graph::InputSpec& spec, const std::string& value, const nodes::RunEnv& env) {
-  if (value.empty()) return "";
+  if (value.empty() || (!spec.file_path && spec.model_folder.empty())) return "";
   std::vector<fs::path> candidates;
   if (!spec.model_folder.empty() && !env.models_dir.empty())
     candidates.push_back(env.models_dir / spec.model_folder / value);

@@ -33,7 +33,8 @@ class Hasher {
 CacheKey node_key(const graph::NodeDoc& node, const graph::NodeSchema& schema,
                   const std::map<std::string, CacheKey>& upstream, const nodes::RunEnv& env);
 
-// "path|size|mtime" of the file a string input names, or "" when it names no file.
+// "path|size|mtime" of the file a path or model input names ("" for other inputs, or when
+// the file does not exist).
 std::string file_identity(const graph::InputSpec& spec, const std::string& value, const nodes::RunEnv& env);
 
 }  // namespace vkflow::scheduler

@@ -16,7 +16,7 @@ struct StateDeleter {
   void operator()(SRC_STATE* s) const { src_delete(s); }
 };
 
-constexpr long kBlock = 1 << 16;  // input frames per call: bounds progress/cancel latency
+constexpr long kBlock = 1 << 14;  // input frames per call: bounds progress/cancel latency
 
 std::vector<float> resample_channel(const std::vector<float>& in, double ratio, int64_t out_len,
                                     const std::function<void(long)>& on_block) {

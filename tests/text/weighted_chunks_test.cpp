@@ -6,8 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "runtime/text/clip_chunks.hpp"
+#include "runtime/text/weighted_chunks.hpp"
 #include "runtime/text/prompt_weights.hpp"
+#include "runtime/text/t5_tokenizer.hpp"
 #include "tests/text/tokenizer_cases.hpp"
 
 using namespace vkflow::text;
@@ -55,7 +56,7 @@ TEST(ClipChunks, LongPromptSplitsInto75TokenChunks) {
     const auto full = c["clip"]["ids_full"].get<std::vector<int32_t>>();
     if (full.size() <= 77) continue;
     // One unweighted segment of > 8 tokens: chunks are consecutive 75-token slices.
-    const auto chunks = clip_tokenize_with_weights(tok, text, {.weights = false});
+    const auto chunks = clip_tokenize_with_weights(tok, text, {.pad = ClipTokenizer::kEos, .weights = false});
     const size_t n = full.size() - 2;
     ASSERT_EQ(chunks.size(), (n + 74) / 75) << text;
     for (size_t k = 0; k < chunks.size(); ++k) {
@@ -104,4 +105,34 @@ TEST(ClipChunks, EmptyPromptIsOnePaddedChunk) {
   EXPECT_EQ(chunks[0].size(), 77u);
   EXPECT_EQ(chunks[0][0].id, ClipTokenizer::kBos);
   for (size_t i = 1; i < 77; ++i) EXPECT_EQ(chunks[0][i].id, ClipTokenizer::kEos);
+}
+
+TEST(T5Weighted, UnweightedPromptIsTheTokenizerOutputPaddedTo256) {
+  const auto& tok = T5Tokenizer::embedded();
+  for (const auto& c : vkflow::test::tokenizer_cases()["cases"]) {
+    const auto text = c["text"].get<std::string>();
+    auto want = c["t5"]["ids"].get<std::vector<int32_t>>();
+    if (want.size() < 256) want.resize(256, 0);
+    const auto got = t5_tokenize_with_weights(tok, text, 256, /*weights=*/false);
+    std::vector<int32_t> ids;
+    for (const auto& t : got) {
+      ids.push_back(t.id);
+      EXPECT_EQ(t.weight, 1.0);
+    }
+    EXPECT_EQ(ids, want) << text;
+  }
+}
+
+TEST(T5Weighted, SegmentsAreTokenizedSeparately) {
+  const auto& tok = T5Tokenizer::embedded();
+  const auto got = t5_tokenize_with_weights(tok, "a (red cat:1.5) sits", 16);
+  std::vector<WeightedToken> want;
+  for (auto [text, w] : {std::pair<const char*, double>{"a ", 1.0}, {"red cat", 1.5}, {" sits", 1.0}}) {
+    auto ids = tok.encode(text);
+    ids.pop_back();
+    for (int32_t id : ids) want.push_back({id, w});
+  }
+  want.push_back({T5Tokenizer::kEos, 1.0});
+  want.resize(16, {T5Tokenizer::kPad, 1.0});
+  EXPECT_EQ(got, want);
 }
