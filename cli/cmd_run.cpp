@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/workflow_args.hpp"
 #include "nodes/embedded_workflow.hpp"
 #include "graph/diagnostic.hpp"
 #include "nodes/node.hpp"
@@ -23,22 +24,10 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 struct RunArgs {
-  std::string file;
-  std::vector<std::string> sets;
-  std::string models, out = "out", events, cache_dir, cache_size = "2G", device = "auto";
+  WorkflowArgs wf;
+  std::string out = "out", events, cache_dir, cache_size = "2G", device = "auto";
   bool json_out = false;
 };
-
-// "2G", "512M", "1500000" -> bytes (binary units).
-uint64_t parse_size(const std::string& s) {
-  size_t pos = 0;
-  double v = std::stod(s, &pos);
-  std::string unit = s.substr(pos);
-  double mult = unit.empty() || unit == "B" ? 1 : unit == "K" || unit == "KiB" ? 1024.0
-              : unit == "M" || unit == "MiB" ? 1048576.0 : unit == "G" || unit == "GiB" ? 1073741824.0 : -1;
-  if (mult < 0 || v < 0) throw std::invalid_argument(s);
-  return static_cast<uint64_t>(v * mult);
-}
 
 // The plan seam: the CPU plan until the memory-budget planner takes over.
 scheduler::Plan make_plan(const graph::Workflow& wf, const std::string& device) {
@@ -46,27 +35,23 @@ scheduler::Plan make_plan(const graph::Workflow& wf, const std::string& device) 
   return scheduler::cpu_plan(wf);
 }
 
-int print_invalid(const graph::LoadResult& r, const RunArgs& a) {
-  if (a.json_out) {
-    json errs = json::array();
-    for (const auto& d : r.errors) errs.push_back(graph::to_json(d));
-    std::cout << json{{"ok", false}, {"errors", errs}}.dump(2) << "\n";
-  } else {
-    for (const auto& d : r.errors) std::cerr << graph::format_human(d, r.workflow.source) << "\n";
-    std::cerr << r.errors.size() << " error(s); nothing ran\n";
-  }
-  return kInvalidWorkflow;
-}
-
 int run(const RunArgs& a, const GlobalOptions& g) {
-  graph::LoadOptions lo;
-  lo.overrides = a.sets;
-  lo.models_dir = !a.models.empty() ? fs::path(a.models) : fs::path(std::getenv("VKFLOW_MODELS") ? std::getenv("VKFLOW_MODELS") : "");
+  uint64_t cache_bytes = 0;
+  try {  // flags first: a bad flag is a usage error whatever the workflow holds
+    cache_bytes = scheduler::parse_size(a.cache_size, "--cache-size");
+  } catch (const Error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kUsage;
+  }
+  graph::LoadOptions lo = load_options(a.wf);
   auto& reg = nodes::Registry::instance();
-  graph::LoadResult loaded = nodes::load_run_source(a.file, reg.lookup(), lo);
-  if (!loaded.ok()) return print_invalid(loaded, a);
-  if (g.verbose)
-    for (const auto& n : loaded.notes) std::cerr << "note: " << graph::format_human(n, a.file) << "\n";
+  graph::LoadResult loaded = nodes::load_run_source(a.wf.file, reg.lookup(), lo);
+  if (!loaded.ok()) {
+    print_diagnostics(loaded, a.json_out, g.verbose, a.json_out ? std::cout : std::cerr);
+    return load_failure_exit_code(loaded);
+  }
+  if (!g.quiet && !a.json_out)
+    for (const auto& n : loaded.notes) std::cerr << "note: " << graph::format_human(n, loaded.workflow.source) << "\n";
 
   scheduler::Plan plan;
   try {
@@ -86,12 +71,7 @@ int run(const RunArgs& a, const GlobalOptions& g) {
   };
   scheduler::CacheOptions co;
   co.dir = a.cache_dir;
-  try {
-    co.disk_bytes = parse_size(a.cache_size);
-  } catch (const std::exception&) {
-    std::cerr << "error: --cache-size '" << a.cache_size << "': expected bytes with an optional K/M/G suffix\n";
-    return kUsage;
-  }
+  co.disk_bytes = cache_bytes;
   scheduler::Cache cache(co);
   opts.cache = &cache;
   scheduler::CancelToken cancel;
@@ -149,10 +129,7 @@ int run(const RunArgs& a, const GlobalOptions& g) {
 const CommandRegistrar reg_run({[](CLI::App& app, GlobalOptions& g) -> std::function<int()> {
   auto a = std::make_shared<RunArgs>();
   auto* sub = app.add_subcommand("run", "Validate, plan and run a workflow, a template, or the workflow embedded in a PNG");
-  sub->add_option("workflow", a->file, "workflow or template JSON, ComfyUI API-format JSON, or a PNG written by SaveImage")
-      ->required();
-  sub->add_option("--set", a->sets, "override an input: node.input=value, or param=value for a template (repeatable)");
-  sub->add_option("--models", a->models, "models folder laid out like ComfyUI's (default: $VKFLOW_MODELS)");
+  add_workflow_args(sub, a->wf);  // WORKFLOW may also be a PNG written by SaveImage (or ComfyUI)
   sub->add_option("--out", a->out, "folder for output files")->capture_default_str();
   sub->add_option("--events", a->events, "write JSON-lines run events to FILE, or - for stdout");
   sub->add_option("--cache", a->cache_dir, "keep node outputs in DIR and reuse them across runs");

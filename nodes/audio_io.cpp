@@ -1,6 +1,7 @@
 // LoadAudio / SaveAudio: audio files in and out (libsndfile via runtime/media/audio_io).
 #include "nodes/inputs.hpp"
 #include "nodes/media_values.hpp"
+#include "nodes/media_estimates.hpp"
 #include "nodes/node.hpp"
 #include "nodes/schema_builders.hpp"
 #include "runtime/media/audio_io.hpp"
@@ -35,6 +36,7 @@ VKFLOW_REGISTER_NODES(audio_io) {
   load.schema.outputs = {output("audio", T::AUDIO, "float samples per channel with the file's sample rate")};
   load.schema.comfy_class_types = {"LoadAudio"};
   load.run = load_audio;
+  load.estimate = estimate_load_audio;
   reg.add(std::move(load));
 
   NodeDef save;
@@ -48,6 +50,7 @@ VKFLOW_REGISTER_NODES(audio_io) {
   save.schema.output_node = true;
   save.schema.comfy_class_types = {"SaveAudio"};
   save.run = save_audio;
+  save.estimate = estimate_save_audio;
   reg.add(std::move(save));
 }
 

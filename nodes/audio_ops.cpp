@@ -3,6 +3,7 @@
 
 #include "nodes/inputs.hpp"
 #include "nodes/media_values.hpp"
+#include "nodes/media_estimates.hpp"
 #include "nodes/node.hpp"
 #include "nodes/schema_builders.hpp"
 #include "runtime/media/resample.hpp"
@@ -39,7 +40,8 @@ Values audio_normalize(RunContext& ctx) {
 }
 
 NodeDef audio_node(const char* type, const char* description, std::vector<InputSpec> params,
-                   std::function<Values(RunContext&)> run) {
+                   std::function<Values(RunContext&)> run,
+                   std::function<Estimate(EstimateContext&)> estimate = estimate_audio_same) {
   NodeDef d;
   d.schema.type = type;
   d.schema.category = "audio";
@@ -48,6 +50,7 @@ NodeDef audio_node(const char* type, const char* description, std::vector<InputS
   for (auto& p : params) d.schema.inputs.push_back(std::move(p));
   d.schema.outputs = {output("audio", T::AUDIO)};
   d.run = std::move(run);
+  d.estimate = std::move(estimate);
   return d;
 }
 
@@ -56,8 +59,9 @@ NodeDef audio_node(const char* type, const char* description, std::vector<InputS
 VKFLOW_REGISTER_NODES(audio_ops) {
   reg.add(audio_node("AudioResample", "Converts the sample rate with libsamplerate (best-quality sinc).",
                      {int_param("sample_rate", 16000, 1000, 384000, "target rate in Hz")},
-                     audio_resample));
-  reg.add(audio_node("AudioToMono", "Mixes all channels down to one (equal-weight average).", {}, audio_to_mono));
+                     audio_resample, estimate_audio_resample));
+  reg.add(audio_node("AudioToMono", "Mixes all channels down to one (equal-weight average).", {}, audio_to_mono,
+                     estimate_audio_to_mono));
   reg.add(audio_node("AudioGain", "Multiplies every sample by 10^(gain_db/20).",
                      {float_param("gain_db", 0.0, -60.0, 24.0, "gain in dB")},
                      audio_gain));

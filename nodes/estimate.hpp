@@ -35,6 +35,7 @@ struct EstimateContext {
   // Literal inputs by name, and for linked inputs the producer's output metadata.
   nlohmann::json inputs = nlohmann::json::object();
   std::filesystem::path models_dir;  // where model-file names resolve
+  const graph::Workflow* workflow = nullptr;  // for input paths relative to the workflow file
   int activation_bytes = 4;          // bytes per activation element on the target (fp32)
 };
 

@@ -1,6 +1,7 @@
 // LoadImage / SaveImage: PNG files in and out (libpng via runtime/media/png_io).
 #include "nodes/inputs.hpp"
 #include "nodes/media_values.hpp"
+#include "nodes/media_estimates.hpp"
 #include "nodes/node.hpp"
 #include "nodes/schema_builders.hpp"
 #include "nodes/workflow_export.hpp"
@@ -62,6 +63,7 @@ VKFLOW_REGISTER_NODES(image_io) {
                          output("mask", T::MASK, "1 - alpha (zeros when the file has no alpha)")};
   load.schema.comfy_class_types = {"LoadImage"};
   load.run = load_image;
+  load.estimate = estimate_load_image;
   reg.add(std::move(load));
 
   NodeDef save;
@@ -74,6 +76,7 @@ VKFLOW_REGISTER_NODES(image_io) {
   save.schema.output_node = true;
   save.schema.comfy_class_types = {"SaveImage"};
   save.run = save_image;
+  save.estimate = estimate_save_image;
   reg.add(std::move(save));
 }
 

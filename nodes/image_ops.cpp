@@ -3,6 +3,7 @@
 
 #include "nodes/inputs.hpp"
 #include "nodes/media_values.hpp"
+#include "nodes/media_estimates.hpp"
 #include "nodes/node.hpp"
 #include "nodes/schema_builders.hpp"
 #include "runtime/media/image_scale.hpp"
@@ -55,6 +56,7 @@ VKFLOW_REGISTER_NODES(image_ops) {
   scale.schema.outputs = {output("image", T::IMAGE)};
   scale.schema.comfy_class_types = {"ImageScale"};
   scale.run = image_scale;
+  scale.estimate = estimate_image_scale;
   reg.add(std::move(scale));
 
   NodeDef inv;
@@ -65,6 +67,7 @@ VKFLOW_REGISTER_NODES(image_ops) {
   inv.schema.outputs = {output("image", T::IMAGE)};
   inv.schema.comfy_class_types = {"ImageInvert"};
   inv.run = image_invert;
+  inv.estimate = estimate_image_same;
   reg.add(std::move(inv));
 }
 

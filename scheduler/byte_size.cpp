@@ -44,12 +44,4 @@ std::string format_size(uint64_t bytes) {
   return buf;
 }
 
-std::string format_seconds(double s) {
-  char buf[32];
-  if (s < 0.01) std::snprintf(buf, sizeof buf, "%.1f ms", s * 1000);
-  else if (s < 120) std::snprintf(buf, sizeof buf, "%.2f s", s);
-  else std::snprintf(buf, sizeof buf, "%.1f min", s / 60);
-  return buf;
-}
-
 }  // namespace vkflow::scheduler

@@ -1,6 +1,6 @@
 #pragma once
 // Memory sizes as users write them ("8GiB", "7.5G", "512MiB", "123456") and as the planner
-// prints them ("7.60 GiB").
+// prints them ("7.60 GiB"). Durations print with format_seconds (scheduler/progress.hpp).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,7 +12,5 @@ namespace vkflow::scheduler {
 uint64_t parse_size(std::string_view text, std::string_view what = "size");
 // "512 B", "12.0 MiB", "7.60 GiB".
 std::string format_size(uint64_t bytes);
-// "0.42 s", "3.1 min".
-std::string format_seconds(double s);
 
 }  // namespace vkflow::scheduler

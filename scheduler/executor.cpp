@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <optional>
 
 #include "nodes/node.hpp"
@@ -82,7 +83,9 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
   auto since = [](Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); };
+  std::mutex emit_mu;  // nodes may report progress from worker threads
   auto emit = [&](json e) {
+    std::lock_guard lock(emit_mu);
     e["t"] = since(t0);
     opts.events.emit(e);
   };
@@ -131,7 +134,8 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
       throw Cancelled();
     }
     if (!needed[i]) {
-      emit({{"event", "skipped"}, {"node", id}, {"type", type}, {"reason", "its outputs feed only cached nodes"}});
+      const char* why = s.consumers.empty() ? "it feeds no output node" : "its outputs feed only cached nodes";
+      emit({{"event", "skipped"}, {"node", id}, {"type", type}, {"reason", why}});
       report.nodes.push_back({id, type, NodeStatus::Skipped, 0});
       continue;
     }

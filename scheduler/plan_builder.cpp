@@ -62,7 +62,7 @@ PlanInput build_plan_input(const graph::Workflow& wf, const std::vector<std::str
       kinds.clear();
     }
     for (DeviceKind k : kinds) {
-      nodes::EstimateContext ctx{doc, k, inputs, opt.models_dir, opt.activation_bytes};
+      nodes::EstimateContext ctx{doc, k, inputs, opt.models_dir, &wf, opt.activation_bytes};
       nodes::Estimate e;
       try {
         e = def->estimate(ctx);

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "scheduler/byte_size.hpp"
+#include "scheduler/progress.hpp"
 
 namespace vkflow::scheduler {
 

@@ -4,6 +4,7 @@
 
 #include "runtime/core/atomic_write.hpp"
 #include "runtime/core/error.hpp"
+#include "scheduler/interrupt.hpp"
 #include "tests/common/paths.hpp"
 #include "tests/exec/image_pipeline.hpp"
 
@@ -89,4 +90,20 @@ TEST(AtomicWrite, UnwritableFolderIsAnErrorNamingTheFile) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("x.png"), std::string::npos) << e.what();
   }
+}
+
+TEST(Cancel, SigintSetsTheTokenOfTheRunningScope) {
+  scheduler::CancelToken token;
+  struct sigaction before{};
+  sigaction(SIGINT, nullptr, &before);
+  {
+    scheduler::InterruptScope scope(token);
+    EXPECT_FALSE(token.cancelled());
+    std::raise(SIGINT);  // what Ctrl-C delivers
+    EXPECT_TRUE(token.cancelled());
+    EXPECT_EQ(scheduler::InterruptScope::signal_received(), SIGINT);
+  }
+  struct sigaction after{};
+  sigaction(SIGINT, nullptr, &after);
+  EXPECT_EQ(after.sa_handler, before.sa_handler);  // the previous handler is back
 }

@@ -134,3 +134,15 @@ TEST(Executor, NodeErrorsNameTheNodeAndFlagBadInputFiles) {
   }
   EXPECT_TRUE(files_under(out).empty());
 }
+
+TEST(Executor, SkipsNodesThatFeedNoOutput) {
+  auto out = scratch_dir("exec_dead");
+  auto wf = image_pipeline(sample_png());
+  add_node(wf, "dead", "ImageInvert", {{"image", from("load", "image")}});
+  auto opts = exec_options(out, &wf);
+  Recorder rec;
+  opts.events.add(rec.observer());
+  auto report = scheduler::execute(wf, plan_in_order({"load", "dead", "scale", "invert", "save"}), opts);
+  EXPECT_EQ(rec.nodes("skipped"), (std::vector<std::string>{"dead"}));
+  EXPECT_EQ(report.count(scheduler::NodeStatus::Ran), 4);
+}
