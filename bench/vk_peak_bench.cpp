@@ -5,6 +5,7 @@
 //   vk_peak_bench [--quick] [--path fp32|fast|both] [--device N|name]
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <functional>
 #include <iostream>
@@ -115,6 +116,12 @@ void run_path(vulkan::Path path, const std::string& device, bool quick) {
   Tensor w16 = rand_tensor(dev, {S, S}, DType::F16);
   double mm = 2.0 * S * S * S;
   rows.push_back({"linear f32", fmt::format("{0}x{0} · {0}x{0}", S), mm, 0, [&] { ops::linear(x, w32); }});
+  // A/B of the GEMM register-block layout (strided vs contiguous, see gemm_core.glsl).
+  rows.push_back({"linear f32 (strided blocks)", fmt::format("{0}x{0} · {0}x{0}", S), mm, 0, [&] {
+                    setenv("VKFLOW_VK_GEMM_CONTIG", "0", 1);
+                    ops::linear(x, w32);
+                    unsetenv("VKFLOW_VK_GEMM_CONTIG");
+                  }});
   rows.push_back({"linear f16 weight", fmt::format("{0}x{0} · {0}x{0}", S), mm, 0, [&] { ops::linear(x, w16); }});
   Tensor w8 = rand_tensor(dev, {S, S}, DType::F32);
   rows.push_back({"matmul f32", fmt::format("{0}x{0} · {0}x{0}", S), mm, 0, [&] { ops::matmul(x, w8); }});

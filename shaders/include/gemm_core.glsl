@@ -16,6 +16,9 @@ layout(constant_id = 2) const uint BN = 64;
 layout(constant_id = 3) const uint BK = 16;
 layout(constant_id = 4) const uint TM = 4;
 layout(constant_id = 5) const uint TN = 4;
+// CONTIG = 1: an invocation owns TM consecutive rows and TN consecutive columns (shared reads
+// can become 16-byte loads); 0: rows/columns strided by BM/TM, BN/TN (conflict-free scalar).
+layout(constant_id = 7) const uint CONTIG = 0;
 
 shared STYPE As[BK * BM];  // [k][m]
 shared STYPE Bs[BK * BN];  // [k][n]
@@ -74,8 +77,8 @@ void main() {
     barrier();
     [[unroll]] for (uint kk = 0; kk < BK; ++kk) {
       float ra[TM], rb[TN];
-      [[unroll]] for (uint i = 0; i < TM; ++i) ra[i] = float(As[kk * BM + ty + i * (BM / TM)]);
-      [[unroll]] for (uint j = 0; j < TN; ++j) rb[j] = float(Bs[kk * BN + tx + j * (BN / TN)]);
+      [[unroll]] for (uint i = 0; i < TM; ++i) ra[i] = float(As[kk * BM + (CONTIG != 0u ? ty * TM + i : ty + i * (BM / TM))]);
+      [[unroll]] for (uint j = 0; j < TN; ++j) rb[j] = float(Bs[kk * BN + (CONTIG != 0u ? tx * TN + j : tx + j * (BN / TN))]);
       [[unroll]] for (uint i = 0; i < TM; ++i)
         [[unroll]] for (uint j = 0; j < TN; ++j) acc[i][j] = fma(ra[i], rb[j], acc[i][j]);
     }
@@ -83,7 +86,8 @@ void main() {
   }
   [[unroll]] for (uint i = 0; i < TM; ++i)
     [[unroll]] for (uint j = 0; j < TN; ++j) {
-      uint m = m0 + ty + i * (BM / TM), n = n0 + tx + j * (BN / TN);
+      uint m = m0 + (CONTIG != 0u ? ty * TM + i : ty + i * (BM / TM));
+      uint n = n0 + (CONTIG != 0u ? tx * TN + j : tx + j * (BN / TN));
       if (m < gemm_M() && n < gemm_N()) C_store(batch, m, n, acc[i][j]);
     }
 }

@@ -25,7 +25,7 @@ void run_conv(VulkanDevice& dev, const OpCall& c, Push p, bool transposed) {
   uint64_t M = p.Co / p.groups, Npix = uint64_t(p.N) * p.OH * p.OW;
   GemmTiles t = pick_gemm_tiles(dev, M, Npix, p.groups);
   uint32_t bm = t.bm, bn = t.bn;
-  const auto& pipe = dev.pipeline(shader, 4, sizeof(Push), {t.threads(), t.bm, t.bn, t.bk, t.tm, t.tn, transposed ? 1u : 0u});
+  const auto& pipe = dev.pipeline(shader, 4, sizeof(Push), {t.threads(), t.bm, t.bn, t.bk, t.tm, t.tn, transposed ? 1u : 0u, t.contig});
   p.has_bias = bias.defined();
   uint64_t K = uint64_t(p.Ci / p.groups) * p.KH * p.KW;
   uint32_t gx = checked_u32((Npix + bn - 1) / bn, "conv grid"), gy = checked_u32((M + bm - 1) / bm, "conv grid");

@@ -1,6 +1,7 @@
 // linear (x · Wᵀ + b, W in any float or GGUF block dtype) and batched matmul on Vulkan.
 // Paths: fp32 tiled GEMM (every device), fp16-staged tiles (fast path with shaderFloat16),
 // NV cooperative matrices on tensor cores (fast path where the driver offers them).
+#include <cstdlib>
 #include <numeric>
 
 #include "runtime/ops/matmul.hpp"
@@ -20,8 +21,11 @@ GemmTiles pick_gemm_tiles(const VulkanDevice& dev, uint64_t M, uint64_t N, uint6
   // Big tiles (8x8 per invocation) only when they still give a few hundred workgroups to
   // fill a large GPU; software rasterizers and small problems do better with 64x64.
   uint64_t big = ((M + 127) / 128) * ((N + 127) / 128) * batch;
-  if (!dev.info().is_cpu() && big >= 256) return {128, 128, 8, 8, 8};
-  return {64, 64, 16, 4, 4};
+  // VKFLOW_VK_GEMM_CONTIG=0|1 picks the register-block layout (bench A/B); default 1.
+  const char* e = std::getenv("VKFLOW_VK_GEMM_CONTIG");
+  uint32_t contig = e && *e ? static_cast<uint32_t>(std::atoi(e) != 0) : 1u;
+  if (!dev.info().is_cpu() && big >= 256) return {128, 128, 8, 8, 8, contig};
+  return {64, 64, 16, 4, 4, contig};
 }
 
 std::string gemm_shader_name(const VulkanDevice& dev, DType w, bool& coop) {
@@ -36,9 +40,9 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
   if (!weight_dtype_supported(g.w.dtype())) throw Unsupported("Vulkan matmul: weight dtype " + std::string(dtype_name(g.w.dtype())));
   bool coop = false;
   std::string shader = gemm_shader_name(dev, g.w.dtype(), coop);
-  GemmTiles t = coop ? GemmTiles{64, 64, 32, 1, 1} : pick_gemm_tiles(dev, g.M, g.N, g.batch);
+  GemmTiles t = coop ? GemmTiles{64, 64, 32, 1, 1, 0} : pick_gemm_tiles(dev, g.M, g.N, g.batch);
   uint32_t threads = coop ? 128 : t.threads();
-  std::vector<uint32_t> spec = coop ? std::vector<uint32_t>{threads} : std::vector<uint32_t>{threads, t.bm, t.bn, t.bk, t.tm, t.tn};
+  std::vector<uint32_t> spec = coop ? std::vector<uint32_t>{threads} : std::vector<uint32_t>{threads, t.bm, t.bn, t.bk, t.tm, t.tn, 0, t.contig};
   const auto& pipe = dev.pipeline(shader, 4, sizeof(Push), spec);
 
   Push p{};
