@@ -20,7 +20,7 @@ void gemm(VulkanDevice& dev, const GemmArgs& g);
 // Workgroup tile (BM x BN, BK deep) and per-invocation register block (TM x TN).
 struct GemmTiles {
   uint32_t bm, bn, bk, tm, tn;
-  uint32_t contig = 1;  // register-block layout (shaders/include/gemm_core.glsl CONTIG)
+  uint32_t contig = 0;  // register-block layout (shaders/include/gemm_core.glsl CONTIG)
   uint32_t threads() const { return (bm / tm) * (bn / tn); }
 };
 GemmTiles pick_gemm_tiles(const VulkanDevice& dev, uint64_t M, uint64_t N, uint64_t batch);
