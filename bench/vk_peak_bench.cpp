@@ -5,6 +5,7 @@
 //   vk_peak_bench [--quick] [--path fp32|fast|both] [--device N|name]
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <functional>
 #include <iostream>
@@ -33,8 +34,11 @@ namespace {
 
 // Runs fn until at least `min_s` seconds have passed (after one warm-up), returns s/call.
 double time_it(vulkan::VulkanDevice& dev, const std::function<void()>& fn, double min_s = 0.5) {
-  fn();
-  dev.synchronize();
+  // Warm up for a fifth of the timed span: pipeline creation, allocator spares, GPU clocks.
+  for (auto w0 = Clock::now(); std::chrono::duration<double>(Clock::now() - w0).count() < min_s / 5;) {
+    fn();
+    dev.synchronize();
+  }
   int reps = 0;
   auto t0 = Clock::now();
   double el = 0;
@@ -115,6 +119,12 @@ void run_path(vulkan::Path path, const std::string& device, bool quick) {
   Tensor w16 = rand_tensor(dev, {S, S}, DType::F16);
   double mm = 2.0 * S * S * S;
   rows.push_back({"linear f32", fmt::format("{0}x{0} · {0}x{0}", S), mm, 0, [&] { ops::linear(x, w32); }});
+  // A/B of the GEMM register-block layout (strided vs contiguous, see gemm_core.glsl).
+  rows.push_back({"linear f32 (contiguous blocks)", fmt::format("{0}x{0} · {0}x{0}", S), mm, 0, [&] {
+                    setenv("VKFLOW_VK_GEMM_CONTIG", "1", 1);
+                    ops::linear(x, w32);
+                    unsetenv("VKFLOW_VK_GEMM_CONTIG");
+                  }});
   rows.push_back({"linear f16 weight", fmt::format("{0}x{0} · {0}x{0}", S), mm, 0, [&] { ops::linear(x, w16); }});
   Tensor w8 = rand_tensor(dev, {S, S}, DType::F32);
   rows.push_back({"matmul f32", fmt::format("{0}x{0} · {0}x{0}", S), mm, 0, [&] { ops::matmul(x, w8); }});

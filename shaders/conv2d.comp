@@ -24,6 +24,10 @@ uint gemm_M() { return cog(); }
 uint gemm_N() { return p.N * p.OH * p.OW; }
 uint gemm_K() { return cig() * p.KH * p.KW; }
 bool b_k_fastest() { return false; }  // neighbouring pixels are neighbouring input columns
+bool use_vec4_a() { return false; }
+bool use_vec4_b() { return false; }
+vec4 A_vec4(uint g, uint m, uint k) { return vec4(0.0); }
+vec4 B_vec4(uint g, uint k, uint n) { return vec4(0.0); }
 
 float A_elem(uint g, uint m, uint k) {
   if (m >= gemm_M() || k >= gemm_K()) return 0.0;

@@ -25,14 +25,45 @@ void main() {
     [[unroll]] for (int j = 0; j < 2; ++j) acc[i][j] = fcoopmatNV<32, gl_ScopeSubgroup, 16, 16>(0.0);
 
   for (uint k0 = 0; k0 < p.K; k0 += BK) {
-    for (uint e = tid; e < BM * BK; e += threads) {
-      uint kk = e % BK, mm = e / BK;
-      As[mm * SK + kk] = float16_t(load_a(batch, m0 + mm, k0 + kk));
+    if (use_vec4_a()) {
+      for (uint e = tid; e < BM * BK / 4; e += threads) {
+        uint kq = (e % (BK / 4)) * 4, mm = e / (BK / 4);
+        vec4 v = A_vec4(batch, m0 + mm, k0 + kq);
+        As[mm * SK + kq] = float16_t(v.x);
+        As[mm * SK + kq + 1] = float16_t(v.y);
+        As[mm * SK + kq + 2] = float16_t(v.z);
+        As[mm * SK + kq + 3] = float16_t(v.w);
+      }
+    } else {
+      for (uint e = tid; e < BM * BK; e += threads) {
+        uint kk = e % BK, mm = e / BK;
+        As[mm * SK + kk] = float16_t(load_a(batch, m0 + mm, k0 + kk));
+      }
     }
-    for (uint e = tid; e < BN * BK; e += threads) {
-      uint kk, nn;
-      if (p.trans_b != 0u) { kk = e % BK; nn = e / BK; } else { nn = e % BN; kk = e / BN; }
-      Ws[nn * SK + kk] = float16_t(load_w(batch, k0 + kk, n0 + nn));
+    if (use_vec4_b() && p.trans_b != 0u) {
+      for (uint e = tid; e < BN * BK / 4; e += threads) {
+        uint kq = (e % (BK / 4)) * 4, nn = e / (BK / 4);
+        vec4 v = B_vec4(batch, k0 + kq, n0 + nn);
+        Ws[nn * SK + kq] = float16_t(v.x);
+        Ws[nn * SK + kq + 1] = float16_t(v.y);
+        Ws[nn * SK + kq + 2] = float16_t(v.z);
+        Ws[nn * SK + kq + 3] = float16_t(v.w);
+      }
+    } else if (use_vec4_b()) {
+      for (uint e = tid; e < BN * BK / 4; e += threads) {
+        uint nq = (e % (BN / 4)) * 4, kk = e / (BN / 4);
+        vec4 v = B_vec4(batch, k0 + kk, n0 + nq);
+        Ws[nq * SK + kk] = float16_t(v.x);
+        Ws[(nq + 1) * SK + kk] = float16_t(v.y);
+        Ws[(nq + 2) * SK + kk] = float16_t(v.z);
+        Ws[(nq + 3) * SK + kk] = float16_t(v.w);
+      }
+    } else {
+      for (uint e = tid; e < BN * BK; e += threads) {
+        uint kk, nn;
+        if (p.trans_b != 0u) { kk = e % BK; nn = e / BK; } else { nn = e % BN; kk = e / BN; }
+        Ws[nn * SK + kk] = float16_t(load_w(batch, k0 + kk, n0 + nn));
+      }
     }
     barrier();
     [[unroll]] for (uint kk = 0; kk < BK; kk += 16) {

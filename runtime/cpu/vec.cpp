@@ -60,6 +60,20 @@ float exp_shift_sum(float* x, int64_t n, float shift) {
   return sum;
 }
 
+double sum_sq_dev(const float* x, int64_t n, float c) {
+  if (use_avx2()) return avx2::sum_sq_dev(x, n, c);
+  double s = 0;
+  for (int64_t i = 0; i < n; ++i) s += (double(x[i]) - c) * (double(x[i]) - c);
+  return s;
+}
+
+double sum(const float* x, int64_t n) {
+  if (use_avx2()) return avx2::sum(x, n);
+  double s = 0;
+  for (int64_t i = 0; i < n; ++i) s += x[i];
+  return s;
+}
+
 void row_to_f32(DType t, const void* src, float* dst, int64_t n) {
   if (t == DType::F32) {
     std::memcpy(dst, src, n * sizeof(float));

@@ -137,6 +137,40 @@ float exp_shift_sum(float* x, int64_t n, float shift) {
   return r;
 }
 
+double sum_sq_dev(const float* x, int64_t n, float c) {
+  __m256 vc = _mm256_set1_ps(c);
+  double total = 0;
+  for (int64_t b = 0; b < n; b += 1024) {
+    int64_t e = std::min(n, b + 1024), i = b;
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+    for (; i + 16 <= e; i += 16) {
+      __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(x + i), vc), d1 = _mm256_sub_ps(_mm256_loadu_ps(x + i + 8), vc);
+      a0 = _mm256_fmadd_ps(d0, d0, a0);
+      a1 = _mm256_fmadd_ps(d1, d1, a1);
+    }
+    double part = hsum(_mm256_add_ps(a0, a1));
+    for (; i < e; ++i) part += (double(x[i]) - c) * (double(x[i]) - c);
+    total += part;
+  }
+  return total;
+}
+
+double sum(const float* x, int64_t n) {
+  double total = 0;
+  for (int64_t b = 0; b < n; b += 1024) {
+    int64_t e = std::min(n, b + 1024), i = b;
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+    for (; i + 16 <= e; i += 16) {
+      a0 = _mm256_add_ps(_mm256_loadu_ps(x + i), a0);
+      a1 = _mm256_add_ps(_mm256_loadu_ps(x + i + 8), a1);
+    }
+    double part = hsum(_mm256_add_ps(a0, a1));
+    for (; i < e; ++i) part += x[i];
+    total += part;
+  }
+  return total;
+}
+
 void f16_to_f32(const uint16_t* s, float* d, int64_t n) {
   int64_t i = 0;
   for (; i + 8 <= n; i += 8)

@@ -84,6 +84,7 @@ uint32_t Allocator::new_block(uint64_t size, bool dedicated) {
   const DeviceInfo& info = ctx_.info();
   if (info.max_allocation && size > info.max_allocation)
     oom(size, "larger than maxMemoryAllocationSize " + std::to_string(info.max_allocation));
+  if (reserved_ + size > budget_) release_spares();
   if (reserved_ + size > budget_)
     oom(size, "over the budget of " + std::to_string(budget_) + " bytes with " +
                   std::to_string(reserved_) + " reserved");
@@ -145,6 +146,14 @@ Allocation Allocator::allocate(uint64_t bytes) {
     return a;
   };
   if (need > block_size_ / 2) {
+    for (size_t i = 0; i < spare_.size(); ++i) {
+      Block& b = blocks_.at(spare_[i]);
+      if (b.size >= need && b.size - need <= need / 4) {
+        uint32_t id = spare_[i];
+        spare_.erase(spare_.begin() + static_cast<long>(i));
+        return grab(id, b, 0, b.size);
+      }
+    }
     uint32_t id = new_block(need, true);
     Block& b = blocks_.at(id);
     return grab(id, b, 0, need);
@@ -182,6 +191,17 @@ void Allocator::free(const Allocation& a) {
   b.free[off] = len;
   // An empty block goes back to the driver so the memory is visible to others (and the
   // budget); one spare regular block is kept to avoid churn.
+  if (len == b.size && b.dedicated) {
+    spare_.push_back(a.block);
+    if (spare_.size() > kMaxSpare) {
+      Block& old = blocks_.at(spare_.front());
+      reserved_ -= old.size;
+      destroy_block(old);
+      blocks_.erase(spare_.front());
+      spare_.erase(spare_.begin());
+    }
+    return;
+  }
   if (len == b.size) {
     bool keep = !b.dedicated;
     if (keep)
@@ -199,6 +219,31 @@ uint64_t Allocator::in_use() const { std::lock_guard l(mu_); return in_use_; }
 uint64_t Allocator::peak() const { std::lock_guard l(mu_); return peak_; }
 uint64_t Allocator::reserved() const { std::lock_guard l(mu_); return reserved_; }
 size_t Allocator::block_count() const { std::lock_guard l(mu_); return blocks_.size(); }
+void Allocator::release_spares() {
+  for (uint32_t id : spare_) {
+    Block& b = blocks_.at(id);
+    reserved_ -= b.size;
+    destroy_block(b);
+    blocks_.erase(id);
+  }
+  spare_.clear();
+}
+
+void Allocator::trim() {
+  std::lock_guard l(mu_);
+  release_spares();
+  for (auto it = blocks_.begin(); it != blocks_.end();) {
+    Block& b = it->second;
+    if (!b.dedicated && b.free.size() == 1 && b.free.begin()->second == b.size) {
+      reserved_ -= b.size;
+      destroy_block(b);
+      it = blocks_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 void Allocator::reset_peak() { std::lock_guard l(mu_); peak_ = in_use_; }
 
 }  // namespace vkflow::vk

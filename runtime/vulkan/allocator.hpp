@@ -4,6 +4,10 @@
 // bound to one VkBuffer, so a tensor is (buffer, offset, size). Requests above half a block
 // get their own ("dedicated") allocation when the driver's maxMemoryAllocationSize allows;
 // beyond that the request fails with OutOfMemory, which the planner answers by tiling.
+// Freed dedicated allocations are kept (up to kMaxSpare) for reuse by a request of about
+// the same size — model code allocates the same activation shapes every step, and
+// vkAllocateMemory of hundreds of MiB costs milliseconds. Spares count as reserved, are
+// released first when the budget is short, and trim() returns them to the driver.
 // Every failure — vkAllocateMemory refusing, or the process budget being exceeded — is an
 // OutOfMemory exception, never a crash.
 #include <vulkan/vulkan.h>
@@ -53,6 +57,7 @@ class Allocator {
   size_t block_count() const;
   bool mappable() const { return mapped_ok_; }
   void reset_peak();
+  void trim();  // frees cached empty blocks
 
  private:
   struct Block {
@@ -63,7 +68,9 @@ class Allocator {
     bool dedicated = false;
     std::map<uint64_t, uint64_t> free;  // offset -> length
   };
+  static constexpr size_t kMaxSpare = 4;
   uint32_t new_block(uint64_t size, bool dedicated);  // throws OutOfMemory
+  void release_spares();
   void destroy_block(Block& b);
   [[noreturn]] void oom(uint64_t bytes, const std::string& why) const;
 
@@ -74,6 +81,7 @@ class Allocator {
   bool mapped_ok_ = false;
   mutable std::mutex mu_;
   std::map<uint32_t, Block> blocks_;
+  std::vector<uint32_t> spare_;  // empty dedicated blocks kept for reuse, oldest first
   uint32_t next_id_ = 1;
   uint64_t in_use_ = 0, peak_ = 0, reserved_ = 0;
 };

@@ -29,8 +29,11 @@ bool has_layer(const char* name) {
 }  // namespace
 
 Instance* Instance::get() {
+  // Never destroyed: the driver (dlopen'ed by vkCreateInstance) registers its own exit-time
+  // teardown after a static here would have, so destroying the instance from a static
+  // destructor runs after the driver is gone and crashes (seen with NVIDIA 580).
   static std::once_flag once;
-  static std::unique_ptr<Instance> inst;
+  static Instance* inst = nullptr;
   std::call_once(once, [] {
     auto self = std::unique_ptr<Instance>(new Instance());
     uint32_t loader_version = VK_API_VERSION_1_0;
@@ -58,9 +61,9 @@ Instance* Instance::get() {
     VkInstance h = VK_NULL_HANDLE;
     if (vkCreateInstance(&ci, nullptr, &h) != VK_SUCCESS) return;
     self->instance_ = Handle<VkInstance>(h, [](VkInstance i) { vkDestroyInstance(i, nullptr); });
-    inst = std::move(self);
+    inst = self.release();
   });
-  return inst.get();
+  return inst;
 }
 
 }  // namespace vkflow::vk

@@ -1,7 +1,6 @@
 #include "runtime/vulkan/vulkan_device.hpp"
 
 #include <cstdlib>
-#include <mutex>
 
 #include <spdlog/spdlog.h>
 
@@ -146,6 +145,8 @@ const vk::Pipeline& VulkanDevice::pipeline(const std::string& shader, uint32_t b
   return pipes_->get(shader, bindings, push_size, spec);
 }
 
+uint64_t VulkanDevice::device_offset(const Tensor& t) const { return vbuf(t.buffer()).allocation().offset + t.offset(); }
+
 bool VulkanDevice::is_aligned(const Tensor& t) const {
   const auto& a = vbuf(t.buffer()).allocation();
   return (a.offset + t.offset()) % std::max<uint64_t>(1, info().storage_offset_align) == 0;
@@ -221,9 +222,9 @@ bool available() {
 }
 
 VulkanDevice& device() {
-  static std::once_flag once;
-  static std::unique_ptr<VulkanDevice> dev;
-  std::call_once(once, [] { dev = std::make_unique<VulkanDevice>(); });
+  // Initialised in its declaration so it is registered for destruction after the driver
+  // loaded, and so torn down before the driver's own exit handlers run.
+  static std::unique_ptr<VulkanDevice> dev = std::make_unique<VulkanDevice>();
   return *dev;
 }
 

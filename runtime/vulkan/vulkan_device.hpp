@@ -96,6 +96,8 @@ class VulkanDevice final : public Device {
   // fresh copy. Outputs that are unaligned are handled by run() (write to a copy, copy back).
   Tensor aligned(const Tensor& t);
   bool is_aligned(const Tensor& t) const;
+  // Byte offset of the tensor's first element inside its VkBuffer (for vec4-load checks).
+  uint64_t device_offset(const Tensor& t) const;
   uint64_t max_binding() const { return info().max_storage_range; }
   // A small buffer bound in the slot of an absent optional input.
   const Tensor& dummy();

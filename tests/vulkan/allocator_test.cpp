@@ -38,9 +38,27 @@ TEST(VulkanAllocator, LargeRequestsGetTheirOwnAllocation) {
   auto big = dev.allocate(3ull << 20);  // above half a block
   EXPECT_EQ(dev.allocator().block_count(), 2u);
   EXPECT_GE(dev.allocator().reserved(), (4ull << 20) + (3ull << 20));
-  big.reset();  // dedicated memory goes straight back to the driver
+  uint64_t reserved = dev.allocator().reserved();
+  big.reset();  // kept as a spare for the next request of about that size
+  EXPECT_EQ(dev.allocator().block_count(), 2u);
+  EXPECT_EQ(dev.memory().in_use, 1024u);
+  auto again = dev.allocate((3ull << 20) - 4096);
+  EXPECT_EQ(dev.allocator().reserved(), reserved);  // reused, no new device memory
+  again.reset();
+  dev.allocator().trim();  // spares and empty blocks go back to the driver
   EXPECT_EQ(dev.allocator().block_count(), 1u);
   EXPECT_EQ(dev.allocator().reserved(), 4ull << 20);
+}
+
+TEST(VulkanAllocator, SparesAreReleasedBeforeRunningOutOfBudget) {
+  VKFLOW_REQUIRE_VULKAN();
+  vulkan::Options o = small_blocks();
+  o.budget = 12ull << 20;
+  vulkan::VulkanDevice dev(o);
+  dev.allocate(6ull << 20).reset();  // a 6 MiB spare stays reserved
+  EXPECT_EQ(dev.allocator().reserved(), 6ull << 20);
+  auto b = dev.allocate(8ull << 20);  // fits only once the spare is released
+  EXPECT_EQ(dev.allocator().reserved(), 8ull << 20);
 }
 
 TEST(VulkanAllocator, FreedNeighboursCoalesce) {

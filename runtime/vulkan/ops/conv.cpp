@@ -2,6 +2,7 @@
 // (shaders/conv2d.comp), 1-D convolutions as H = 1. Weights f32/f16/bf16.
 #include "runtime/ops/conv.hpp"
 #include "runtime/vulkan/ops/kernel_util.hpp"
+#include "runtime/vulkan/ops/matmul_dispatch.hpp"
 
 namespace vkflow::vulkan {
 namespace {
@@ -22,10 +23,9 @@ void run_conv(VulkanDevice& dev, const OpCall& c, Push p, bool transposed) {
   std::string shader = "conv2d_" + std::string(dtype_name(w.dtype()));
   if (dev.fast() && dev.info().fp16_arith) shader += "_f16s";
   uint64_t M = p.Co / p.groups, Npix = uint64_t(p.N) * p.OH * p.OW;
-  bool big = !dev.info().is_cpu() && M >= 128 && Npix >= 1024;
-  uint32_t bm = big ? 128 : 64, bn = big ? 128 : 64, bk = big ? 8 : 16, tm = big ? 8 : 4, tn = big ? 8 : 4;
-  uint32_t threads = (bm / tm) * (bn / tn);
-  const auto& pipe = dev.pipeline(shader, 4, sizeof(Push), {threads, bm, bn, bk, tm, tn, transposed ? 1u : 0u});
+  GemmTiles t = pick_gemm_tiles(dev, M, Npix, p.groups);
+  uint32_t bm = t.bm, bn = t.bn;
+  const auto& pipe = dev.pipeline(shader, 4, sizeof(Push), {t.threads(), t.bm, t.bn, t.bk, t.tm, t.tn, transposed ? 1u : 0u, t.contig});
   p.has_bias = bias.defined();
   uint64_t K = uint64_t(p.Ci / p.groups) * p.KH * p.KW;
   uint32_t gx = checked_u32((Npix + bn - 1) / bn, "conv grid"), gy = checked_u32((M + bm - 1) / bm, "conv grid");

@@ -1,6 +1,7 @@
 // linear (x · Wᵀ + b, W in any float or GGUF block dtype) and batched matmul on Vulkan.
 // Paths: fp32 tiled GEMM (every device), fp16-staged tiles (fast path with shaderFloat16),
 // NV cooperative matrices on tensor cores (fast path where the driver offers them).
+#include <cstdlib>
 #include <numeric>
 
 #include "runtime/ops/matmul.hpp"
@@ -11,21 +12,22 @@ namespace vkflow::vulkan {
 
 namespace {
 struct Push {
-  uint32_t M, N, K, ldc, n_off, a_batch, w_batch, c_batch, trans_b, has_bias;
+  uint32_t M, N, K, ldc, n_off, a_batch, w_batch, c_batch, trans_b, has_bias, vec4_a, vec4_w;
 };
 
-struct Tiles {
-  uint32_t bm, bn, bk, tm, tn;
-  uint32_t threads() const { return (bm / tm) * (bn / tn); }
-};
-
-Tiles pick_tiles(const VulkanDevice& dev, uint64_t M, uint64_t N) {
-  // Big tiles (8x8 per invocation) need many rows and columns to fill a GPU; software
-  // rasterizers and small problems do better with 64x64.
-  if (!dev.info().is_cpu() && M >= 256 && N >= 256) return {128, 128, 8, 8, 8};
-  return {64, 64, 16, 4, 4};
-}
 }  // namespace
+
+GemmTiles pick_gemm_tiles(const VulkanDevice& dev, uint64_t M, uint64_t N, uint64_t batch) {
+  // Big tiles (8x8 per invocation) only when they still give a few hundred workgroups to
+  // fill a large GPU; software rasterizers and small problems do better with 64x64.
+  uint64_t big = ((M + 127) / 128) * ((N + 127) / 128) * batch;
+  // VKFLOW_VK_GEMM_CONTIG=0|1 picks the register-block layout (bench A/B). Default strided:
+  // on the H200 it ran 4096^3 in 4.8 ms against 6.4 ms contiguous (bench/RESULTS.md).
+  const char* e = std::getenv("VKFLOW_VK_GEMM_CONTIG");
+  uint32_t contig = e && *e ? static_cast<uint32_t>(std::atoi(e) != 0) : 0u;
+  if (!dev.info().is_cpu() && big >= 256) return {128, 128, 8, 8, 8, contig};
+  return {64, 64, 16, 4, 4, contig};
+}
 
 std::string gemm_shader_name(const VulkanDevice& dev, DType w, bool& coop) {
   std::string t(dtype_name(w));
@@ -39,9 +41,9 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
   if (!weight_dtype_supported(g.w.dtype())) throw Unsupported("Vulkan matmul: weight dtype " + std::string(dtype_name(g.w.dtype())));
   bool coop = false;
   std::string shader = gemm_shader_name(dev, g.w.dtype(), coop);
-  Tiles t = coop ? Tiles{64, 64, 32, 1, 1} : pick_tiles(dev, g.M, g.N);
+  GemmTiles t = coop ? GemmTiles{64, 64, 32, 1, 1, 0} : pick_gemm_tiles(dev, g.M, g.N, g.batch);
   uint32_t threads = coop ? 128 : t.threads();
-  std::vector<uint32_t> spec = coop ? std::vector<uint32_t>{threads} : std::vector<uint32_t>{threads, t.bm, t.bn, t.bk, t.tm, t.tn};
+  std::vector<uint32_t> spec = coop ? std::vector<uint32_t>{threads} : std::vector<uint32_t>{threads, t.bm, t.bn, t.bk, t.tm, t.tn, 0, t.contig};
   const auto& pipe = dev.pipeline(shader, 4, sizeof(Push), spec);
 
   Push p{};
@@ -54,6 +56,9 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
   p.trans_b = g.trans_b;
   p.has_bias = g.bias.defined();
   const Tensor& bias = or_dummy(dev, g.bias);
+  // 16-byte loads where every quad is whole and aligned.
+  p.vec4_a = g.K % 4 == 0 && dev.device_offset(g.a) % 16 == 0;
+  p.vec4_w = g.w.dtype() == DType::F32 && (g.trans_b ? g.K % 4 == 0 : g.N % 4 == 0) && dev.device_offset(g.w) % 16 == 0;
 
   // Weights above maxStorageBufferRange are bound as windows of whole rows ([N,K] layout);
   // the output and bias stay whole and the shader offsets its writes by n_off.
@@ -61,7 +66,7 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
   uint64_t rows = g.N;
   if (g.w.nbytes() > dev.max_binding()) {
     if (!g.trans_b || g.w_batched) throw Unsupported("Vulkan matmul: operand b above maxStorageBufferRange");
-    uint64_t align = std::max<uint64_t>(dev.info().storage_offset_align, 4);
+    uint64_t align = std::max<uint64_t>(dev.info().storage_offset_align, 16);
     uint64_t row_align = align / std::gcd(row_bytes, align);
     rows = (dev.max_binding() / row_bytes) / row_align * row_align;
     if (rows == 0) throw Unsupported("Vulkan matmul: one weight row exceeds maxStorageBufferRange");

@@ -16,6 +16,14 @@ struct GemmArgs {
   bool trans_b = true, w_batched = false;
 };
 void gemm(VulkanDevice& dev, const GemmArgs& g);
+
+// Workgroup tile (BM x BN, BK deep) and per-invocation register block (TM x TN).
+struct GemmTiles {
+  uint32_t bm, bn, bk, tm, tn;
+  uint32_t contig = 0;  // register-block layout (shaders/include/gemm_core.glsl CONTIG)
+  uint32_t threads() const { return (bm / tm) * (bn / tn); }
+};
+GemmTiles pick_gemm_tiles(const VulkanDevice& dev, uint64_t M, uint64_t N, uint64_t batch);
 // Which shader gemm() uses for weight dtype `w` on this device and path.
 std::string gemm_shader_name(const VulkanDevice& dev, DType w, bool& coop);
 
