@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <new>
 #include <string>
 
@@ -39,8 +41,13 @@ uint64_t default_budget() {
   return physical_ram() / 10 * 9;
 }
 
-// Allocations are rounded to whole 64-byte lines; accounting uses the rounded size.
-size_t rounded_size(size_t bytes) { return bytes == 0 ? 64 : (bytes + 63) / 64 * 64; }
+// Allocations are rounded to whole 64-byte lines (large ones to 64 KiB, so freed blocks are
+// reused by later requests of similar size); accounting uses the rounded size.
+constexpr size_t kCacheMin = size_t(1) << 20;  // smaller blocks go straight back to malloc
+size_t rounded_size(size_t bytes) {
+  if (bytes >= kCacheMin) return (bytes + 65535) / 65536 * 65536;
+  return bytes == 0 ? 64 : (bytes + 63) / 64 * 64;
+}
 
 class CpuDevice;
 
@@ -75,7 +82,12 @@ class CpuDevice final : public Device {
       in_use_.fetch_sub(rounded);
       throw OutOfMemory(name(), bytes, now - rounded);
     }
-    void* p = std::aligned_alloc(64, rounded);
+    void* p = take_cached(rounded);
+    if (!p) p = std::aligned_alloc(64, rounded);
+    if (!p) {  // give the cache back to the system and try once more
+      release_cache();
+      p = std::aligned_alloc(64, rounded);
+    }
     if (!p) {
       in_use_.fetch_sub(rounded);
       throw OutOfMemory(name(), bytes, now - rounded);
@@ -85,8 +97,25 @@ class CpuDevice final : public Device {
     return std::make_shared<CpuBuffer>(*this, p, bytes);
   }
   void release(void* p, size_t bytes) {
+    size_t rounded = rounded_size(bytes);
+    in_use_.fetch_sub(rounded);
+    if (rounded >= kCacheMin) {
+      std::lock_guard<std::mutex> lk(cache_m_);
+      // Keep freed large blocks (up to an eighth of the budget): a fresh block costs a page
+      // fault per 4 KiB on first touch, often more than the op writing it.
+      if (cached_ + rounded <= budget_.load() / 8) {
+        cache_.emplace(rounded, p);
+        cached_ += rounded;
+        return;
+      }
+    }
     std::free(p);
-    in_use_.fetch_sub(rounded_size(bytes));
+  }
+  void release_cache() {
+    std::lock_guard<std::mutex> lk(cache_m_);
+    for (auto& [n, p] : cache_) std::free(p);
+    cache_.clear();
+    cached_ = 0;
   }
 
   void upload(Buffer& dst, size_t offset, const void* src, size_t n) override {
@@ -121,9 +150,23 @@ class CpuDevice final : public Device {
     return s;
   }
   void reset_peak() override { peak_.store(in_use_.load()); }
-  void set_budget(uint64_t b) { budget_ = b ? b : default_budget(); }
+  void set_budget(uint64_t b) {
+    budget_ = b ? b : default_budget();
+    release_cache();
+  }
 
  private:
+  void* take_cached(size_t rounded) {
+    if (rounded < kCacheMin) return nullptr;
+    std::lock_guard<std::mutex> lk(cache_m_);
+    auto it = cache_.find(rounded);
+    if (it == cache_.end()) return nullptr;
+    void* p = it->second;
+    cache_.erase(it);
+    cached_ -= rounded;
+    return p;
+  }
+
   void check_range(const Buffer& b, size_t offset, size_t n, const char* what) const {
     if (&b.device() != this) throw Error(std::string("cpu ") + what + ": buffer belongs to " + b.device().name());
     if (offset > b.size() || n > b.size() - offset)
@@ -134,19 +177,24 @@ class CpuDevice final : public Device {
   uint64_t total_;
   std::atomic<uint64_t> budget_;
   std::atomic<uint64_t> in_use_{0}, peak_{0};
+  std::mutex cache_m_;
+  std::multimap<size_t, void*> cache_;  // freed large blocks by rounded size
+  uint64_t cached_ = 0;
 };
 
 CpuBuffer::~CpuBuffer() { dev_.release(p_, n_); }
 Device& CpuBuffer::device() const { return dev_; }
 
+// Never destroyed: tensors held by other static objects may outlive any destruction order.
 CpuDevice& the_device() {
-  static CpuDevice d;
-  return d;
+  static CpuDevice* d = new CpuDevice;
+  return *d;
 }
 
 }  // namespace
 
 Device& device() { return the_device(); }
 void set_budget(uint64_t bytes) { the_device().set_budget(bytes); }
+void release_cached_memory() { the_device().release_cache(); }
 
 }  // namespace vkflow::cpu

@@ -13,6 +13,10 @@ Device& device();
 // 0 restores the default: VKFLOW_CPU_BUDGET_MB if set, else 90% of physical RAM.
 void set_budget(uint64_t bytes);
 
+// Freed blocks of 1 MiB and more are kept for reuse (up to budget / 8; they do not count as
+// in use). This returns them to the system.
+void release_cached_memory();
+
 // Kernel workspace allocated through the CPU device, so it counts in memory() (current and
 // peak) like any tensor: the planner's estimates include kernels' temporary memory.
 template <class T>

@@ -1,5 +1,7 @@
 #include "runtime/cpu/vec.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -39,6 +41,39 @@ void scal(float* y, float a, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] *= a;
 }
 
+void exp_inplace(float* x, int64_t n) {
+  if (use_avx2()) return avx2::exp_inplace(x, n);
+  for (int64_t i = 0; i < n; ++i) x[i] = std::exp(x[i]);
+}
+
+float scale_max(float* x, int64_t n, float s) {
+  if (use_avx2()) return avx2::scale_max(x, n, s);
+  float m = -INFINITY;
+  for (int64_t i = 0; i < n; ++i) m = std::max(m, x[i] *= s);
+  return m;
+}
+
+float exp_shift_sum(float* x, int64_t n, float shift) {
+  if (use_avx2()) return avx2::exp_shift_sum(x, n, shift);
+  float sum = 0.0f;
+  for (int64_t i = 0; i < n; ++i) sum += (x[i] = std::exp(x[i] - shift));
+  return sum;
+}
+
+double sum_sq_dev(const float* x, int64_t n, float c) {
+  if (use_avx2()) return avx2::sum_sq_dev(x, n, c);
+  double s = 0;
+  for (int64_t i = 0; i < n; ++i) s += (double(x[i]) - c) * (double(x[i]) - c);
+  return s;
+}
+
+double sum(const float* x, int64_t n) {
+  if (use_avx2()) return avx2::sum(x, n);
+  double s = 0;
+  for (int64_t i = 0; i < n; ++i) s += x[i];
+  return s;
+}
+
 void row_to_f32(DType t, const void* src, float* dst, int64_t n) {
   if (t == DType::F32) {
     std::memcpy(dst, src, n * sizeof(float));
@@ -46,7 +81,7 @@ void row_to_f32(DType t, const void* src, float* dst, int64_t n) {
     avx2::f16_to_f32(static_cast<const uint16_t*>(src), dst, n);
   } else if (t == DType::BF16 && use_avx2()) {
     avx2::bf16_to_f32(static_cast<const uint16_t*>(src), dst, n);
-  } else {
+  } else if (!(dtype_info(t).quantized && use_avx2() && avx2::dequantize_row(t, src, dst, n))) {
     convert_to_f32(t, src, dst, n);
   }
 }

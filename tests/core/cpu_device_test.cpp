@@ -65,3 +65,18 @@ TEST(ThreadPool, CoversRangeOnceAndRethrows) {
                }),
                Error);
 }
+
+TEST(CpuDevice, LargeFreedBlocksAreReusedButNotCounted) {
+  Device& dev = cpu::device();
+  uint64_t base = dev.memory().in_use;
+  void* first;
+  {
+    Tensor a = Tensor::empty(dev, DType::F32, {1 << 20});  // 4 MiB
+    first = a.host_data();
+    EXPECT_EQ(dev.memory().in_use, base + (4u << 20));
+  }
+  EXPECT_EQ(dev.memory().in_use, base);
+  Tensor b = Tensor::empty(dev, DType::F32, {1 << 20});
+  EXPECT_EQ(b.host_data(), first);
+  cpu::release_cached_memory();
+}

@@ -11,6 +11,7 @@
 #include "runtime/core/quant.hpp"
 #include "runtime/core/tensor.hpp"
 #include "runtime/cpu/cpu_device.hpp"
+#include "runtime/cpu/vec.hpp"
 #include "runtime/formats/safetensors.hpp"
 #include "tests/common/paths.hpp"
 
@@ -46,6 +47,10 @@ TEST_P(GgufDequant, BitExactAgainstGgml) {
     std::memcpy(&b, &expected[i], 4);
     ASSERT_EQ(a, b) << type << " element " << i << ": " << got[i] << " vs " << expected[i];
   }
+  // The CPU backend's row dequantizer (AVX2 for some types) gives the same bits.
+  std::vector<float> rows(expected.size());
+  for (int r = 0; r < 4; ++r) cpu::row_to_f32(t, raw.data() + r * dtype_bytes(t, 512), rows.data() + r * 512, 512);
+  EXPECT_EQ(0, std::memcmp(rows.data(), got.data(), got.size() * 4)) << type << " (avx2: " << cpu::use_avx2() << ")";
   // The same through a device tensor (Tensor::to_f32 dequantizes).
   Tensor q = Tensor::from_host(cpu::device(), t, {4, 512}, raw.data());
   EXPECT_EQ(q.to_f32(), got);

@@ -162,10 +162,14 @@ void add_matmul_conv_cases(std::vector<OpCase>& out) {
   add_linear(out, "linear/f32_bias", {2, 7, 96}, 37, DType::F32, true);
   add_linear(out, "linear/f16", {5, 80}, 33, DType::F16, false);
   add_linear(out, "linear/bf16_bias", {3, 64}, 29, DType::BF16, true);
-  add_linear(out, "linear/f16_many_tiles", {4, 4096}, 300, DType::F16, true);
+  add_linear(out, "linear/f16_many_tiles", {12, 4096}, 300, DType::F16, true);
+  add_linear(out, "linear/bf16_gemm_path", {3, 5, 64}, 21, DType::BF16, false);
   for (DType q : {DType::Q4_0, DType::Q4_1, DType::Q5_0, DType::Q5_1, DType::Q8_0, DType::Q2_K, DType::Q3_K,
                   DType::Q4_K, DType::Q5_K, DType::Q6_K})
+  {  // a few rows (fused dequantize-and-dot) and many rows (dequantized tiles + GEMM)
     add_linear(out, "linear/" + std::string(dtype_name(q)), {3, 512}, 19, q, true);
+    add_linear(out, "linear/" + std::string(dtype_name(q)) + "_gemm_path", {11, 256}, 23, q, false);
+  }
   add_matmul(out, "matmul/batched", {2, 3, 5, 7}, {2, 3, 7, 9}, false);
   add_matmul(out, "matmul/batched_trans_b", {2, 3, 5, 7}, {2, 3, 9, 7}, true);
   add_matmul(out, "matmul/shared_b", {4, 11, 13}, {13, 17}, false);

@@ -129,6 +129,12 @@ void add_norm_attention_cases(std::vector<OpCase>& out) {
     d.run = [](const std::vector<Tensor>& t) { return std::vector<Tensor>{ops::group_norm(t[0], 3, {}, {}, 1e-6f)}; };
     d.reference = [](const std::vector<HT>& h) { return std::vector<HT>{ref_norm_rows(h[0], 22, {}, {}, 1e-6, false, 11)}; };
     out.push_back(std::move(d));
+    // Large groups with a big mean: the variance must not cancel away.
+    OpCase e = make("group_norm/large_offset", "group_norm", {f32_input(r, {1, 64, 96, 80}, 30, 31), absent(), absent()});
+    e.run = [](const std::vector<Tensor>& t) { return std::vector<Tensor>{ops::group_norm(t[0], 32)}; };
+    e.reference = [](const std::vector<HT>& h) { return std::vector<HT>{ref_norm_rows(h[0], 2 * 96 * 80, {}, {}, 1e-5, false, 96 * 80)}; };
+    e.tol = 1e-4;
+    out.push_back(std::move(e));
   }
   {
     Rng r = rng_for("layer_norm");

@@ -1,12 +1,16 @@
-// CPU kernel of memory-efficient attention: each task takes a block of queries of one
-// (batch, head) and streams the keys in tiles with an online softmax (running max and sum),
-// so only a BQ x BK score tile exists at a time, never Lq x Lk.
+// CPU kernel of memory-efficient attention (flash-style). K is first repacked per head into
+// transposed 64-key tiles (a copy the size of K). Each task then takes a block of queries of
+// one (batch, head) and streams the key tiles: a BQ x 64 score tile, an online softmax
+// (running max and sum per query, earlier output rescaled), and P @ V into the output rows.
+// Only O(BQ * 64) scores exist at a time, never Lq x Lk.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <vector>
 
 #include "runtime/core/broadcast.hpp"
+#include "runtime/cpu/attention_tiles.hpp"
 #include "runtime/cpu/cpu_device.hpp"
 #include "runtime/cpu/cpu_kernels.hpp"
 #include "runtime/cpu/kernel_util.hpp"
@@ -17,7 +21,7 @@
 namespace vkflow::cpu {
 namespace {
 
-constexpr int64_t BQ = 16, BK = 128;
+constexpr int64_t BQ = 32, BK = kAttnKeyTile;
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
 void attention_kernel(const OpCall& c) {
@@ -29,52 +33,65 @@ void attention_kernel(const OpCall& c) {
   std::vector<int64_t> ms(4, 0);
   if (mask) ms = broadcast_strides(c.inputs[3].shape(), {B, H, Lq, Lk});
   float* out = out_f32(c);
-  int64_t nqb = (Lq + BQ - 1) / BQ;
+  int64_t nkt = (Lk + BK - 1) / BK, nqb = (Lq + BQ - 1) / BQ;
+
+  // Kt[bh][tile][d][j] = K[bh][tile*BK + j][d], zero past Lk.
+  Scratch<float> kpack(static_cast<size_t>(B * H * nkt * D * BK));
+  parallel_for(B * H * nkt, 4, [&](int64_t lo, int64_t hi) {
+    for (int64_t t = lo; t < hi; ++t) {
+      int64_t bh = t / nkt, k0 = (t % nkt) * BK, nk = std::min(BK, Lk - k0);
+      float* dst = kpack.data() + t * D * BK;
+      std::fill(dst, dst + D * BK, 0.0f);
+      for (int64_t j = 0; j < nk; ++j) {
+        const float* src = k + (bh * Lk + k0 + j) * D;
+        for (int64_t d = 0; d < D; ++d) dst[d * BK + j] = src[d];
+      }
+    }
+  });
 
   parallel_for(B * H * nqb, 1, [&](int64_t lo, int64_t hi) {
-    Scratch<float> s(BQ * BK), acc(BQ * Dv), m(BQ), l(BQ);
+    Scratch<float> s(BQ * BK), m(BQ), l(BQ);
     for (int64_t task = lo; task < hi; ++task) {
       int64_t bh = task / nqb, b = bh / H, h = bh % H, q0 = (task % nqb) * BQ, nq = std::min(BQ, Lq - q0);
       const float* qb = q + (bh * Lq + q0) * D;
-      const float* kb = k + bh * Lk * D;
       const float* vb = v + bh * Lk * Dv;
-      std::fill(acc.data(), acc.data() + nq * Dv, 0.0f);
+      float* ob = out + (bh * Lq + q0) * Dv;  // accumulates unnormalised, divided at the end
+      std::fill(ob, ob + nq * Dv, 0.0f);
       std::fill(m.data(), m.data() + nq, kNegInf);
       std::fill(l.data(), l.data() + nq, 0.0f);
       int64_t kend = p.causal ? std::min(Lk, q0 + nq) : Lk;
       for (int64_t k0 = 0; k0 < kend; k0 += BK) {
         int64_t nk = std::min(BK, kend - k0);
+        attn_scores(qb, nq, D, kpack.data() + (bh * nkt + k0 / BK) * D * BK, nk, s.data());
         for (int64_t i = 0; i < nq; ++i) {
           float* si = s.data() + i * BK;
-          const float* mrow = mask ? mask + b * ms[0] + h * ms[1] + (q0 + i) * ms[2] : nullptr;
-          float mx = m[i];
-          for (int64_t j = 0; j < nk; ++j) {
-            int64_t kj = k0 + j;
-            float sc = (p.causal && kj > q0 + i) ? kNegInf : dot(qb + i * D, kb + kj * D, D) * p.scale;
-            if (mrow) sc += mrow[kj * ms[3]];
-            si[j] = sc;
-            mx = std::max(mx, sc);
+          const float* mrow = mask ? mask + b * ms[0] + h * ms[1] + (q0 + i) * ms[2] + k0 * ms[3] : nullptr;
+          int64_t visible = p.causal ? std::clamp<int64_t>(q0 + i - k0 + 1, 0, nk) : nk;
+          float mx;
+          if (!mrow && visible == nk) {  // the common case, vectorised
+            mx = std::max(m[i], scale_max(si, nk, p.scale));
+          } else {
+            mx = m[i];
+            for (int64_t j = 0; j < nk; ++j) {
+              float sc = j < visible ? si[j] * p.scale : kNegInf;
+              if (mrow) sc += mrow[j * ms[3]];
+              si[j] = sc;
+              mx = std::max(mx, sc);
+            }
           }
-          if (mx == kNegInf) continue;  // nothing visible yet for this query
-          float corr = std::exp(m[i] - mx);  // exp(-inf) = 0 on the first visible tile
-          float* ai = acc.data() + i * Dv;
-          if (corr != 1.0f) scal(ai, corr, Dv);
-          float li = l[i] * corr;
-          for (int64_t j = 0; j < nk; ++j) {
-            float pj = std::exp(si[j] - mx);
-            if (pj == 0.0f) continue;
-            li += pj;
-            axpy(ai, pj, vb + (k0 + j) * Dv, Dv);
+          if (mx == kNegInf) {  // nothing visible yet for this query
+            std::fill(si, si + nk, 0.0f);
+            continue;
           }
-          l[i] = li;
+          float sum = exp_shift_sum(si, nk, mx);
+          float corr = std::exp(m[i] - mx);  // 0 on the first visible tile
+          if (corr != 1.0f) scal(ob + i * Dv, corr, Dv);
+          l[i] = l[i] * corr + sum;
           m[i] = mx;
         }
+        attn_pv(s.data(), nq, nk, vb + k0 * Dv, Dv, ob);
       }
-      for (int64_t i = 0; i < nq; ++i) {
-        float* o = out + (bh * Lq + q0 + i) * Dv;
-        float inv = l[i] > 0.0f ? 1.0f / l[i] : 0.0f;
-        for (int64_t d = 0; d < Dv; ++d) o[d] = acc[i * Dv + d] * inv;
-      }
+      for (int64_t i = 0; i < nq; ++i) scal(ob + i * Dv, l[i] > 0.0f ? 1.0f / l[i] : 0.0f, Dv);
     }
   });
 }

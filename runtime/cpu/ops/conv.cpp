@@ -16,13 +16,13 @@ namespace vkflow::cpu {
 namespace {
 
 // Floats of im2col / col2im workspace per chunk.
-constexpr int64_t kColFloats = 2 << 20;
+constexpr int64_t kColFloats = 1 << 19;
 
 struct Geom {
   int64_t N, Ci, H, W, Co, KH, KW, OH, OW, sh, sw, ph, pw, dh, dw, g;
 };
 
-Geom geom(const OpCall& c, bool transpose) {
+Geom geom(const OpCall& c) {
   const Tensor &x = c.inputs[0], &w = c.inputs[1], &y = c.outputs[0];
   bool two_d = x.rank() == 4;
   ops::Conv2dParams p;
@@ -37,7 +37,6 @@ Geom geom(const OpCall& c, bool transpose) {
   }
   Geom g{x.dim(0), x.dim(1), two_d ? x.dim(2) : 1, x.dim(-1), y.dim(1), two_d ? w.dim(2) : 1, w.dim(-1),
          two_d ? y.dim(2) : 1, y.dim(-1), p.stride_h, p.stride_w, p.pad_h, p.pad_w, p.dil_h, p.dil_w, p.groups};
-  (void)transpose;
   return g;
 }
 
@@ -61,8 +60,43 @@ void init_bias(float* y, const OpCall& c, const Geom& g, bool has_bias) {
   });
 }
 
+// Row r = (ci, kh, kw) of the column matrix for output positions [p0, p0 + np): walks the
+// output rows, copying each row's valid input span (a memcpy when the stride is 1).
+void im2col_row(const Geom& g, const float* xg, int64_t r, int64_t p0, int64_t np, float* dst) {
+  int64_t ci = r / (g.KH * g.KW), kh = (r / g.KW) % g.KH, kw = r % g.KW;
+  const float* xc = xg + ci * g.H * g.W;
+  // Output columns whose input column iw = ow*sw - pw + kw*dw lies in [0, W).
+  int64_t off = kw * g.dw - g.pw;
+  int64_t ow_lo = off >= 0 ? 0 : (-off + g.sw - 1) / g.sw;
+  int64_t ow_hi = off >= g.W ? 0 : std::min<int64_t>(g.OW, (g.W - 1 - off) / g.sw + 1);
+  int64_t j = 0;
+  while (j < np) {
+    int64_t p = p0 + j, oh = p / g.OW, ow0 = p % g.OW, n = std::min(np - j, g.OW - ow0);
+    int64_t ih = oh * g.sh - g.ph + kh * g.dh;
+    float* d = dst + j;
+    if (ih < 0 || ih >= g.H) {
+      std::fill(d, d + n, 0.0f);
+    } else {
+      const float* xr = xc + ih * g.W;
+      for (int64_t k = 0; k < n; ++k) {
+        int64_t ow = ow0 + k;
+        if (ow < ow_lo || ow >= ow_hi) {
+          d[k] = 0.0f;
+        } else if (g.sw == 1) {  // contiguous valid run
+          int64_t run = std::min(ow_hi, ow0 + n) - ow;
+          std::memcpy(d + k, xr + ow + off, run * sizeof(float));
+          k += run - 1;
+        } else {
+          d[k] = xr[ow * g.sw + off];
+        }
+      }
+    }
+    j += n;
+  }
+}
+
 void conv_forward(const OpCall& c, bool has_bias) {
-  Geom g = geom(c, false);
+  Geom g = geom(c);
   std::unique_ptr<Scratch<float>> hold;
   const float* w = weight_f32(c.inputs[1], hold);
   const float* x = in_f32(c, 0);
@@ -87,16 +121,7 @@ void conv_forward(const OpCall& c, bool has_bias) {
         int64_t np = std::min(pc, P - p0);
         float* col = cols->data();
         parallel_for(kc, 1, [&](int64_t rb, int64_t re) {
-          for (int64_t r = rb; r < re; ++r) {
-            int64_t ci = r / (g.KH * g.KW), kh = (r / g.KW) % g.KH, kw = r % g.KW;
-            const float* xc = xg + ci * HW;
-            float* dst = col + r * np;
-            for (int64_t j = 0; j < np; ++j) {
-              int64_t p = p0 + j, oh = p / g.OW, ow = p % g.OW;
-              int64_t ih = oh * g.sh - g.ph + kh * g.dh, iw = ow * g.sw - g.pw + kw * g.dw;
-              dst[j] = (ih >= 0 && ih < g.H && iw >= 0 && iw < g.W) ? xc[ih * g.W + iw] : 0.0f;
-            }
-          }
+          for (int64_t r = rb; r < re; ++r) im2col_row(g, xg, r, p0, np, col + r * np);
         });
         sgemm(false, false, cog, np, kc, 1.0f, wg, kc, col, np, beta, yg + p0, P);
       }
@@ -104,7 +129,7 @@ void conv_forward(const OpCall& c, bool has_bias) {
 }
 
 void conv_transposed(const OpCall& c, bool has_bias) {
-  Geom g = geom(c, true);
+  Geom g = geom(c);
   std::unique_ptr<Scratch<float>> hold;
   const float* w = weight_f32(c.inputs[1], hold);
   const float* x = in_f32(c, 0);

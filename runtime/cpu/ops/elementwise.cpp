@@ -8,6 +8,7 @@
 #include "runtime/cpu/cpu_kernels.hpp"
 #include "runtime/cpu/kernel_util.hpp"
 #include "runtime/cpu/thread_pool.hpp"
+#include "runtime/cpu/vec.hpp"
 #include "runtime/ops/unary.hpp"
 
 namespace vkflow::cpu {
@@ -25,22 +26,52 @@ void map_unary(const OpCall& c, F f) {
   });
 }
 
+// Ops built on exp: t = exp(pre(x)) for a block in a small buffer (vectorised exp), then
+// y = post(x, t). Saturation is handled by exp giving 0 or inf.
+template <class Pre, class Post>
+void map_exp(const OpCall& c, Pre pre, Post post) {
+  const float* x = in_f32(c, 0);
+  float* y = out_f32(c);
+  parallel_for(c.inputs[0].numel(), kGrain, [&](int64_t b, int64_t e) {
+    float t[256];
+    for (int64_t i0 = b; i0 < e; i0 += 256) {
+      int64_t m = std::min<int64_t>(256, e - i0);
+      for (int64_t j = 0; j < m; ++j) t[j] = pre(x[i0 + j]);
+      exp_inplace(t, m);
+      for (int64_t j = 0; j < m; ++j) y[i0 + j] = post(x[i0 + j], t[j]);
+    }
+  });
+}
+
+#define VKFLOW_EXP_UNARY(name, pre, post)                                                       \
+  VKFLOW_CPU_KERNEL(                                                                            \
+      name, [](const OpCall& c) { map_exp(c, [](float x) { return pre; }, [](float x, float t) { (void)x; return post; }); }, \
+      f32_only)
+
 using P = ops::UnaryParams;
-float sigmoidf(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
 #define VKFLOW_UNARY(name, expr)                                                   \
   VKFLOW_CPU_KERNEL(                                                               \
       name, [](const OpCall& c) { map_unary(c, [](float x, const P& p) { (void)p; return expr; }); }, f32_only)
 
-VKFLOW_UNARY("gelu", 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f)));
-VKFLOW_UNARY("gelu_tanh", 0.5f * x * (1.0f + std::tanh(0.79788456080286536f * (x + 0.044715f * x * x * x))));
-VKFLOW_UNARY("quick_gelu", x * sigmoidf(1.702f * x));
-VKFLOW_UNARY("silu", x * sigmoidf(x));
+// erf(z) for z = |x|/sqrt(2) >= 0 by Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7):
+// 1 - poly(1 / (1 + 0.3275911 z)) * exp(-z^2), with exp(-x^2/2) from the vectorised exp.
+float gelu_post(float x, float e) {
+  float k = 1.0f / (1.0f + 0.3275911f * 0.70710678118654752f * std::fabs(x));
+  float poly = k * (0.254829592f + k * (-0.284496736f + k * (1.421413741f + k * (-1.453152027f + k * 1.061405429f))));
+  float erf_abs = 1.0f - poly * e;
+  return 0.5f * x * (1.0f + (x < 0.0f ? -erf_abs : erf_abs));
+}
+VKFLOW_EXP_UNARY("gelu", -0.5f * x * x, gelu_post(x, t));
+// tanh(z) = 1 - 2 / (exp(2z) + 1), so 0.5 x (1 + tanh z) = x - x / (exp(2z) + 1).
+VKFLOW_EXP_UNARY("gelu_tanh", 1.5957691216057308f * (x + 0.044715f * x * x * x), x - x / (t + 1.0f));
+VKFLOW_EXP_UNARY("quick_gelu", -1.702f * x, x / (1.0f + t));
+VKFLOW_EXP_UNARY("silu", -x, x / (1.0f + t));
 VKFLOW_UNARY("relu", x > 0.0f ? x : 0.0f);
 VKFLOW_UNARY("leaky_relu", x >= 0.0f ? x : x * p.alpha);
-VKFLOW_UNARY("tanh", std::tanh(x));
-VKFLOW_UNARY("sigmoid", sigmoidf(x));
-VKFLOW_UNARY("exp", std::exp(x));
+VKFLOW_EXP_UNARY("tanh", 2.0f * x, 1.0f - 2.0f / (t + 1.0f));
+VKFLOW_EXP_UNARY("sigmoid", -x, 1.0f / (1.0f + t));
+VKFLOW_EXP_UNARY("exp", x, t);
 VKFLOW_UNARY("scale", x * p.alpha + p.beta);
 VKFLOW_UNARY("clamp", std::min(std::max(x, p.alpha), p.beta));
 

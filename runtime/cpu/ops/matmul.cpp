@@ -16,6 +16,8 @@ namespace {
 
 // Bytes of f32 weight tile dequantized at once (fits in L2/L3 alongside the activations).
 constexpr int64_t kTileBytes = 4 << 20;
+// Up to this many activation rows, non-f32 weights take the fused dequantize-and-dot path.
+constexpr int64_t kSmallM = 8;
 
 void add_bias(float* y, const float* bias, int64_t M, int64_t N) {
   parallel_for(M, std::max<int64_t>(1, 16384 / std::max<int64_t>(N, 1)), [&](int64_t b, int64_t e) {
@@ -30,7 +32,26 @@ void linear_kernel(const OpCall& c) {
   int64_t K = x.dim(-1), M = x.numel() / std::max<int64_t>(K, 1), N = w.dim(0);
   const float* xp = x.data<float>();
   float* y = out_f32(c);
-  if (w.dtype() == DType::F32) {
+  if (M <= kSmallM && w.dtype() != DType::F32) {
+    // Few activation rows (token-by-token decoding): GEMM would be a memory-bound GEMV
+    // anyway, so stream the weight once, one dequantized row in L1 per dot product.
+    const auto* wb = static_cast<const uint8_t*>(w.host_data());
+    size_t row_bytes = dtype_bytes(w.dtype(), K);
+    parallel_for(N, 16, [&](int64_t b, int64_t e) {
+      Scratch<float> row(static_cast<size_t>(K));
+      bool half = use_avx2() && (w.dtype() == DType::F16 || w.dtype() == DType::BF16);
+      for (int64_t n = b; n < e; ++n) {
+        if (half) {  // dot straight from the 16-bit row: no conversion pass
+          const auto* h = reinterpret_cast<const uint16_t*>(wb + n * row_bytes);
+          for (int64_t m = 0; m < M; ++m)
+            y[m * N + n] = w.dtype() == DType::F16 ? avx2::dot_f16(xp + m * K, h, K) : avx2::dot_bf16(xp + m * K, h, K);
+          continue;
+        }
+        row_to_f32(w.dtype(), wb + n * row_bytes, row.data(), K);
+        for (int64_t m = 0; m < M; ++m) y[m * N + n] = dot(xp + m * K, row.data(), K);
+      }
+    });
+  } else if (w.dtype() == DType::F32) {
     sgemm(false, true, M, N, K, 1.0f, xp, K, w.data<float>(), K, 0.0f, y, N);
   } else {
     int64_t nb = std::clamp<int64_t>(kTileBytes / std::max<int64_t>(K * 4, 1), 16, std::max<int64_t>(N, 16));

@@ -1,4 +1,5 @@
 // CPU kernel of softmax over the last dimension with scale and a broadcast additive mask.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -7,6 +8,7 @@
 #include "runtime/cpu/cpu_kernels.hpp"
 #include "runtime/cpu/kernel_util.hpp"
 #include "runtime/cpu/thread_pool.hpp"
+#include "runtime/cpu/vec.hpp"
 #include "runtime/ops/softmax.hpp"
 
 namespace vkflow::cpu {
@@ -36,6 +38,16 @@ void softmax_kernel(const OpCall& c) {
         }
         mr = mask + off;
         mstep = mst.back();
+      }
+      if (!mr) {  // vectorised path
+        std::copy(xr, xr + D, yr);
+        float mx = scale_max(yr, D, p.scale);
+        if (mx == -std::numeric_limits<float>::infinity()) {
+          std::fill(yr, yr + D, 0.0f);
+          continue;
+        }
+        scal(yr, 1.0f / exp_shift_sum(yr, D, mx), D);
+        continue;
       }
       float mx = -std::numeric_limits<float>::infinity();
       for (int64_t i = 0; i < D; ++i) {

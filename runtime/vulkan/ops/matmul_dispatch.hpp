@@ -1,0 +1,30 @@
+#pragma once
+// The Vulkan GEMM entry point, shared by linear/matmul and the kernels built on GEMM
+// (conv via implicit GEMM is separate; GRU uses it for its input projections).
+#include <string>
+
+#include "runtime/vulkan/vulkan_device.hpp"
+
+namespace vkflow::vulkan {
+
+struct GemmArgs {
+  const Tensor& a;     // [batch, M, K] f32
+  const Tensor& w;     // [N, K] (trans_b) any weight dtype, or [K, N] f32; [batch, ...] if w_batched
+  Tensor bias;         // [N] or undefined
+  const Tensor& c;     // [batch, M, N]
+  int64_t M = 0, N = 0, K = 0, batch = 1;
+  bool trans_b = true, w_batched = false;
+};
+void gemm(VulkanDevice& dev, const GemmArgs& g);
+
+// Workgroup tile (BM x BN, BK deep) and per-invocation register block (TM x TN).
+struct GemmTiles {
+  uint32_t bm, bn, bk, tm, tn;
+  uint32_t contig = 0;  // register-block layout (shaders/include/gemm_core.glsl CONTIG)
+  uint32_t threads() const { return (bm / tm) * (bn / tn); }
+};
+GemmTiles pick_gemm_tiles(const VulkanDevice& dev, uint64_t M, uint64_t N, uint64_t batch);
+// Which shader gemm() uses for weight dtype `w` on this device and path.
+std::string gemm_shader_name(const VulkanDevice& dev, DType w, bool& coop);
+
+}  // namespace vkflow::vulkan
