@@ -1,13 +1,19 @@
 #include "scheduler/progress.hpp"
 
-#include "scheduler/byte_size.hpp"
-
 #include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
 
 namespace vkflow::scheduler {
+
+std::string format_seconds(double s) {
+  char buf[64];
+  if (s < 0.01) std::snprintf(buf, sizeof buf, "%.1f ms", s * 1000);
+  else if (s < 60) std::snprintf(buf, sizeof buf, "%.2f s", s);
+  else std::snprintf(buf, sizeof buf, "%d min %02d s", int(s / 60), int(std::fmod(s, 60.0)));
+  return buf;
+}
 
 ProgressStyle default_progress_style(bool quiet) {
   if (quiet) return ProgressStyle::Quiet;

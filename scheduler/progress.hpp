@@ -32,4 +32,7 @@ class ProgressDisplay {
   bool bar_open_ = false;
 };
 
+// "0.42 s", "4 min 05 s"
+std::string format_seconds(double s);
+
 }  // namespace vkflow::scheduler
