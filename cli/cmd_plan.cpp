@@ -1,7 +1,6 @@
 // `vkflow plan WF`: place every node on a device before anything runs and show why — the
 // placement table and the per-device memory timeline (or JSON). Works for any machine through
 // --profile; exit 4 when nothing fits, 3 when the workflow is invalid.
-#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -10,8 +9,8 @@
 
 #include "cli/command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/workflow_args.hpp"
 #include "graph/dag.hpp"
-#include "graph/load.hpp"
 #include "nodes/node.hpp"
 #include "scheduler/budget.hpp"
 #include "scheduler/byte_size.hpp"
@@ -24,10 +23,9 @@ namespace vkflow::cli {
 namespace {
 
 struct PlanArgs {
-  std::string workflow;
+  WorkflowArgs wf;
   std::string profile, vram, ram, device;
-  std::vector<std::string> sets, pins;
-  std::string models;
+  std::vector<std::string> pins;
   bool json = false;
 };
 
@@ -62,18 +60,14 @@ int run_plan(const PlanArgs& a, const GlobalOptions& g) {
     return kUsage;
   }
 
-  graph::LoadOptions lo;
-  lo.overrides = a.sets;
-  lo.models_dir = !a.models.empty() ? a.models : (std::getenv("VKFLOW_MODELS") ? std::getenv("VKFLOW_MODELS") : "");
-  build.models_dir = lo.models_dir;
-  auto& reg = nodes::Registry::instance();
-  graph::LoadResult loaded = graph::load_workflow(a.workflow, reg.lookup(), lo);
-  if (!g.quiet)
-    for (const auto& n : loaded.notes) std::cerr << "note: " << graph::format_human(n, a.workflow) << "\n";
+  graph::LoadResult loaded = load_from_args(a.wf);
   if (!loaded.ok()) {
-    for (const auto& e : loaded.errors) std::cerr << "error: " << graph::format_human(e, a.workflow) << "\n";
-    return kInvalidWorkflow;
+    print_diagnostics(loaded, a.json, g.verbose, a.json ? std::cout : std::cerr);
+    return load_failure_exit_code(loaded);
   }
+  if (g.verbose) print_diagnostics(loaded, false, true, std::cerr);
+  build.models_dir = load_options(a.wf).models_dir;
+  auto& reg = nodes::Registry::instance();
   const graph::Workflow& wf = loaded.workflow;
 
   scheduler::Machine machine;
@@ -90,7 +84,7 @@ int run_plan(const PlanArgs& a, const GlobalOptions& g) {
     if (a.json) {
       auto j = scheduler::plan_json(plan, machine);
       j["ok"] = true;
-      j["workflow"] = a.workflow;
+      j["workflow"] = a.wf.file;
       std::cout << j.dump(2) << "\n";
     } else {
       std::cout << scheduler::budgets_text(machine) << "\n"
@@ -108,12 +102,10 @@ int run_plan(const PlanArgs& a, const GlobalOptions& g) {
 CommandRegistrar reg_plan{{[](CLI::App& app, GlobalOptions& g) -> std::function<int()> {
   auto args = std::make_shared<PlanArgs>();
   auto* sub = app.add_subcommand("plan", "Place every node on a device before running; show placement and memory");
-  sub->add_option("workflow", args->workflow, "workflow JSON (vkflow v1 or ComfyUI API format)")->required();
+  add_workflow_args(sub, args->wf);
   sub->add_option("--profile", args->profile, "plan for a named machine: " + scheduler::profile_names());
   sub->add_option("--vram", args->vram, "memory the plan may use on each GPU (8GiB, 7.5G, 512MiB)");
   sub->add_option("--ram", args->ram, "host memory the plan may use");
-  sub->add_option("--set", args->sets, "override an input: node.input=value or param=value (repeatable)");
-  sub->add_option("--models", args->models, "models folder (default: $VKFLOW_MODELS)");
   sub->add_option("--pin", args->pins, "pin a node: ID=cpu|vulkan (repeatable)");
   sub->add_option("--device", args->device, "pin every node: cpu|vulkan");
   sub->add_flag("--json", args->json, "print the plan as JSON");

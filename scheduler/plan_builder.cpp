@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "graph/dag.hpp"
 #include "runtime/core/error.hpp"
 
 namespace vkflow::scheduler {
@@ -81,6 +82,10 @@ PlanInput build_plan_input(const graph::Workflow& wf, const std::vector<std::str
     in.nodes.push_back(std::move(n));
   }
   return in;
+}
+
+Plan plan_workflow(const graph::Workflow& wf, const NodeLookup& lookup, const Machine& m, const BuildOptions& opt) {
+  return place(build_plan_input(wf, graph::topological_order(wf), lookup, opt), m);
 }
 
 }  // namespace vkflow::scheduler

@@ -33,4 +33,9 @@ graph::DevicePin parse_pin(std::string_view s, std::string_view what);
 PlanInput build_plan_input(const graph::Workflow& wf, const std::vector<std::string>& order,
                            const NodeLookup& lookup, const BuildOptions& opt = {});
 
+// The whole step for `vkflow run` / `vkflow plan`: topological order, estimates, placement.
+// Throws PlanInfeasible when nothing fits.
+Plan plan_workflow(const graph::Workflow& wf, const NodeLookup& lookup, const Machine& m,
+                   const BuildOptions& opt = {});
+
 }  // namespace vkflow::scheduler
