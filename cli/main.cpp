@@ -3,6 +3,7 @@
 #include <map>
 
 #include "cli/command.hpp"
+#include "cli/exit_codes.hpp"
 #include "runtime/core/error.hpp"
 
 namespace vkflow::cli {
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   using namespace vkflow::cli;
   CLI::App app{"vkflow: local AI workflows (Stable Diffusion, FLUX, Whisper, RVC) on any Vulkan GPU and the CPU"};
   app.require_subcommand(1);
+  app.fallthrough();  // global flags (--quiet, --verbose) may follow the subcommand
   GlobalOptions g;
   app.add_flag("-v,--verbose", g.verbose, "More detail on stderr");
   app.add_flag("-q,--quiet", g.quiet, "Only errors on stderr");
@@ -29,7 +31,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : kUsage;  // CLI11's own codes (105, 106, ...) are not vkflow's documented ones
   }
   try {
     for (auto& [sub, fn] : runners)

@@ -14,7 +14,7 @@ function(vkflow_shader name src)
   set(out ${VKFLOW_SPV_DIR}/${name}.spv)
   file(GLOB incs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/shaders/include/*.glsl)
   add_custom_command(OUTPUT ${out}
-    COMMAND ${GLSLANG_VALIDATOR} -V --target-env vulkan1.1 -I${PROJECT_SOURCE_DIR}/shaders/include
+    COMMAND ${GLSLANG_VALIDATOR} -V --target-env vulkan1.2 -I${PROJECT_SOURCE_DIR}/shaders/include
             ${defs} -o ${out} ${src}
     DEPENDS ${src} ${incs}
     COMMENT "glslang ${name}" VERBATIM)

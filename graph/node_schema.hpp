@@ -45,6 +45,9 @@ struct InputSpec {
   // Strings naming a model file resolve against the models folder, in this subfolder
   // ("checkpoints", "vae", "whisper", ...). Empty for ordinary strings.
   std::string model_folder;
+  // The string names an input file (image, audio): relative paths resolve against the current
+  // folder, then the workflow's folder; the cache keys on the file's identity.
+  bool file_path = false;
 };
 
 struct OutputSpec {

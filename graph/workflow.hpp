@@ -4,6 +4,7 @@
 // Parsing, ComfyUI import, template expansion and validation produce and check this.
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 
@@ -25,6 +26,7 @@ const char* to_string(DevicePin p);
 
 struct SourceLoc {
   int line = 0, column = 0;  // 1-based; 0 when unknown
+  std::string file;          // "" = the workflow's own file; set for nodes from a template file
 };
 
 struct NodeDoc {
@@ -34,6 +36,10 @@ struct NodeDoc {
   DevicePin device = DevicePin::Auto;
   std::map<std::string, InputValue> inputs;
   SourceLoc loc;
+  std::map<std::string, SourceLoc> input_locs;  // where each input was written, when known
+  // Inputs bound to a template parameter whose value was already reported as bad or missing:
+  // validation does not report them a second time.
+  std::set<std::string> reported_inputs;
 };
 
 struct Workflow {
@@ -41,6 +47,7 @@ struct Workflow {
   std::string source;          // file it came from ("" when built in memory)
   nlohmann::json original;     // the document as read, embedded into outputs (PNG text chunks)
   bool from_comfyui = false;   // imported from ComfyUI API format
+  std::string description;     // optional top-level "description"
 };
 
 }  // namespace vkflow::graph

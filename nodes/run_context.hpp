@@ -27,6 +27,8 @@ struct RunContext {
   const RunEnv& env;
   std::function<void(int64_t step, int64_t total)> progress = [](int64_t, int64_t) {};
   std::function<bool()> cancelled = [] { return false; };
+  // Output nodes report every file they wrote (the CLI lists them, events carry them).
+  std::function<void(const std::filesystem::path&)> wrote_file = [](const std::filesystem::path&) {};
 };
 
 }  // namespace vkflow::nodes

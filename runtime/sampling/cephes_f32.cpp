@@ -1,5 +1,11 @@
 #include "runtime/sampling/cephes_f32.hpp"
 
+// Bit-exact reproduction needs every multiply and add rounded separately (no contraction
+// into FMA, even under -march=native); GCC in ISO C++ mode already does this.
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+
 #include <algorithm>
 #include <bit>
 #include <cfloat>

@@ -157,7 +157,7 @@ std::string ClipTokenizer::decode(const std::vector<int32_t>& ids) const {
     pos = end + 4;
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
+  return utf8_replace_invalid(out);
 }
 
 }  // namespace vkflow::text

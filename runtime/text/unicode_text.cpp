@@ -84,6 +84,46 @@ size_t utf8_length(unsigned char c) {
   return 1;
 }
 
+std::string utf8_replace_invalid(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    // Expected length and the allowed range of the second byte (Unicode Table 3-7).
+    size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c == 0xE0) n = 3, lo = 0xA0;
+    else if (c >= 0xE1 && c <= 0xEC) n = 3;
+    else if (c == 0xED) n = 3, hi = 0x9F;
+    else if (c >= 0xEE && c <= 0xEF) n = 3;
+    else if (c == 0xF0) n = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) n = 4;
+    else if (c == 0xF4) n = 4, hi = 0x8F;
+    size_t k = 1;
+    if (n > 0) {
+      for (; k < n && i + k < s.size(); ++k) {
+        const auto cc = static_cast<unsigned char>(s[i + k]);
+        const unsigned char l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
+        if (cc < l || cc > h) break;
+      }
+    }
+    if (n > 0 && k == n) {
+      out.append(s.substr(i, n));
+    } else {
+      out += "\xEF\xBF\xBD";
+    }
+    i += k;  // the maximal subpart (at least the lead byte) is consumed
+  }
+  return out;
+}
+
 std::u32string to_utf32(std::string_view s) {
   std::u32string out;
   out.reserve(s.size());

@@ -18,6 +18,9 @@ std::vector<std::string_view> graphemes(std::string_view utf8);
 std::u32string to_utf32(std::string_view utf8);
 std::string to_utf8(std::u32string_view s);
 void append_utf8(std::string& out, char32_t cp);
+// Bytes -> valid UTF-8, each maximal invalid subsequence replaced by one U+FFFD, as Python's
+// bytes.decode("utf-8", errors="replace") does (used to decode byte-level token streams).
+std::string utf8_replace_invalid(std::string_view bytes);
 // Byte length of the UTF-8 sequence starting with `lead` (1 for invalid lead bytes).
 size_t utf8_length(unsigned char lead);
 

@@ -63,3 +63,24 @@ TEST(Gguf, BothFluxStylesLoadToTheSameCanonicalNames) {
   }
   EXPECT_EQ(sdcpp.read_f32("img_in.weight"), bf16.read_f32("img_in.weight"));
 }
+
+TEST(Gguf, DequantizedFluxWeightsAgreeWithBf16WithinQuantizationError) {
+  auto bf16 = ModelFile::open(test::data_dir() / "formats/flux_tiny_bf16.safetensors");
+  for (const char* file : {"formats/flux_tiny-Q8_0-Q4_0.gguf", "formats/flux_tiny-sdcpp-q8_0.gguf"}) {
+    auto q = ModelFile::open(test::data_dir() / file);
+    for (auto& w : bf16.weights()) {
+      const WeightInfo& o = q.at(w.name);
+      auto a = bf16.read_f32(w.name), b = q.read_f32(w.name);
+      ASSERT_EQ(a.size(), b.size());
+      float amax = 0, dmax = 0;
+      for (size_t i = 0; i < a.size(); ++i) {
+        amax = std::max(amax, std::fabs(a[i]));
+        dmax = std::max(dmax, std::fabs(a[i] - b[i]));
+      }
+      // Half a quantization step of the block scale (amax/127 for q8_0, amax/7 for q4_0), plus
+      // f16 rounding of the block scale; plain types must be exact.
+      float tol = o.dtype == DType::Q8_0 ? amax / 127.f : o.dtype == DType::Q4_0 ? amax / 7.f : amax * 1e-3f;
+      EXPECT_LE(dmax, tol + 1e-7f) << file << " " << w.name << " " << dtype_name(o.dtype);
+    }
+  }
+}

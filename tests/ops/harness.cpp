@@ -1,5 +1,7 @@
 #include "tests/ops/harness.hpp"
 
+#include "tests/common/devices.hpp"
+
 #include <cmath>
 #include <cstring>
 #include <sstream>
@@ -166,9 +168,10 @@ std::string run_case(const OpCase& c, Device& dev) {
         worst_i = static_cast<int64_t>(i);
       }
     }
-    if (worst > c.tol * scale) {
+    double tol = std::max(c.tol, tolerance_floor(dev, c.op));
+    if (worst > tol * scale) {
       err << "output " << o << " element " << worst_i << ": got " << got[worst_i] << ", want "
-          << want[o].v[worst_i] << " (|diff| " << worst << " > " << c.tol * scale << ")";
+          << want[o].v[worst_i] << " (|diff| " << worst << " > " << tol * scale << ")";
       return err.str();
     }
   }

@@ -1,0 +1,36 @@
+#pragma once
+// Streams a model's weights from the mapped file(s) to a device: tensors in file-offset
+// order, in large chunks; a reader thread faults the next chunk in (madvise SEQUENTIAL +
+// WILLNEED, then touching every page) while the caller's thread uploads the current one, so
+// storage reads and uploads overlap. Reports the achieved rate.
+#include <functional>
+#include <map>
+#include <string>
+
+#include "runtime/core/device.hpp"
+#include "runtime/core/tensor.hpp"
+#include "runtime/formats/model_file.hpp"
+
+namespace vkflow::formats {
+
+struct LoadOptions {
+  uint64_t chunk_bytes = 64ull << 20;  // the unit of read-ahead and upload
+  int read_ahead_chunks = 2;           // how far the reader thread may run ahead
+  // Which weights to load (all when empty).
+  std::function<bool(const WeightInfo&)> select;
+  // Weights to load dequantized as F32 (e.g. block types the device has no kernel for).
+  std::function<bool(const WeightInfo&)> as_f32;
+};
+
+struct LoadStats {
+  uint64_t bytes = 0;  // bytes uploaded
+  size_t tensors = 0;
+  double seconds = 0;
+  double bytes_per_second() const { return seconds > 0 ? bytes / seconds : 0; }
+};
+
+// Canonical name -> tensor on `dev`. Throws FormatError (bad file) or OutOfMemory (device).
+std::map<std::string, Tensor> load_weights(const ModelFile& m, Device& dev, const LoadOptions& opt = {},
+                                           LoadStats* stats = nullptr);
+
+}  // namespace vkflow::formats

@@ -1,0 +1,81 @@
+#pragma once
+// Device memory for tensors. Small and medium requests are suballocated (first fit, with
+// coalescing) from blocks of at most min(maxMemoryAllocationSize, 1 GiB) bytes, each block
+// bound to one VkBuffer, so a tensor is (buffer, offset, size). Requests above half a block
+// get their own ("dedicated") allocation when the driver's maxMemoryAllocationSize allows;
+// beyond that the request fails with OutOfMemory, which the planner answers by tiling.
+// Every failure — vkAllocateMemory refusing, or the process budget being exceeded — is an
+// OutOfMemory exception, never a crash.
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "runtime/vulkan/context.hpp"
+
+namespace vkflow::vk {
+
+struct Allocation {
+  VkBuffer buffer = VK_NULL_HANDLE;  // the block's buffer
+  uint64_t offset = 0;               // of this allocation inside `buffer`
+  uint64_t size = 0;                 // bytes requested
+  uint64_t reserved = 0;             // bytes taken from the block (aligned)
+  void* mapped = nullptr;            // host address when the memory is host-visible & coherent
+  uint32_t block = 0;                // block id (internal)
+};
+
+struct AllocatorOptions {
+  uint64_t block_size = 256ull << 20;  // clamped to min(maxMemoryAllocationSize, 1 GiB)
+  uint64_t budget = 0;                 // bytes; 0 = the heap's budget (memory_budget) or 90% of it
+  bool host_visible = false;           // staging memory rather than device-local
+};
+
+class Allocator {
+ public:
+  Allocator(const Context& ctx, AllocatorOptions opt, std::string device_name);
+  ~Allocator();
+  Allocator(const Allocator&) = delete;
+  Allocator& operator=(const Allocator&) = delete;
+
+  Allocation allocate(uint64_t bytes);  // throws OutOfMemory
+  void free(const Allocation& a);
+
+  uint64_t in_use() const;    // bytes handed out (aligned sizes)
+  uint64_t peak() const;
+  uint64_t reserved() const;  // device memory held in blocks and dedicated allocations
+  uint64_t budget() const { return budget_; }
+  uint64_t block_size() const { return block_size_; }
+  uint64_t alignment() const { return align_; }
+  size_t block_count() const;
+  bool mappable() const { return mapped_ok_; }
+  void reset_peak();
+
+ private:
+  struct Block {
+    VkDeviceMemory memory = VK_NULL_HANDLE;
+    VkBuffer buffer = VK_NULL_HANDLE;
+    uint64_t size = 0;
+    void* mapped = nullptr;
+    bool dedicated = false;
+    std::map<uint64_t, uint64_t> free;  // offset -> length
+  };
+  uint32_t new_block(uint64_t size, bool dedicated);  // throws OutOfMemory
+  void destroy_block(Block& b);
+  [[noreturn]] void oom(uint64_t bytes, const std::string& why) const;
+
+  const Context& ctx_;
+  std::string device_name_;
+  uint64_t block_size_, budget_, align_;
+  uint32_t memory_type_ = 0;
+  bool mapped_ok_ = false;
+  mutable std::mutex mu_;
+  std::map<uint32_t, Block> blocks_;
+  uint32_t next_id_ = 1;
+  uint64_t in_use_ = 0, peak_ = 0, reserved_ = 0;
+};
+
+}  // namespace vkflow::vk

@@ -1,0 +1,84 @@
+// conv2d, conv_transpose2d, conv1d, conv_transpose1d on Vulkan: one implicit-GEMM shader
+// (shaders/conv2d.comp), 1-D convolutions as H = 1. Weights f32/f16/bf16.
+#include "runtime/ops/conv.hpp"
+#include "runtime/vulkan/ops/kernel_util.hpp"
+
+namespace vkflow::vulkan {
+namespace {
+
+struct Push {
+  uint32_t N, Ci, H, W, Co, OH, OW, KH, KW;
+  int32_t sh, sw, ph, pw, dh, dw;
+  uint32_t groups, has_bias;
+};
+
+bool conv_weight_ok(DType t) { return t == DType::F32 || t == DType::F16 || t == DType::BF16; }
+
+void run_conv(VulkanDevice& dev, const OpCall& c, Push p, bool transposed) {
+  const Tensor &x = c.inputs[0], &w = c.inputs[1];
+  const Tensor& bias = c.inputs.size() > 2 ? c.inputs[2] : Tensor();
+  const Tensor& y = c.outputs[0];
+  if (!conv_weight_ok(w.dtype())) throw Unsupported("Vulkan conv: weight dtype " + std::string(dtype_name(w.dtype())));
+  std::string shader = "conv2d_" + std::string(dtype_name(w.dtype()));
+  if (dev.fast() && dev.info().fp16_arith) shader += "_f16s";
+  uint64_t M = p.Co / p.groups, Npix = uint64_t(p.N) * p.OH * p.OW;
+  bool big = !dev.info().is_cpu() && M >= 128 && Npix >= 1024;
+  uint32_t bm = big ? 128 : 64, bn = big ? 128 : 64, bk = big ? 8 : 16, tm = big ? 8 : 4, tn = big ? 8 : 4;
+  uint32_t threads = (bm / tm) * (bn / tn);
+  const auto& pipe = dev.pipeline(shader, 4, sizeof(Push), {threads, bm, bn, bk, tm, tn, transposed ? 1u : 0u});
+  p.has_bias = bias.defined();
+  uint64_t K = uint64_t(p.Ci / p.groups) * p.KH * p.KW;
+  uint32_t gx = checked_u32((Npix + bn - 1) / bn, "conv grid"), gy = checked_u32((M + bm - 1) / bm, "conv grid");
+  dev.dispatch(pipe, {in(x), in(w), in(or_dummy(dev, bias)), out(y)}, p, gx, gy, p.groups,
+               2.0 * double(M) * double(Npix) * double(K) * p.groups);
+}
+
+void conv2d_like(VulkanDevice& dev, const OpCall& c, bool transposed) {
+  const auto& cp = params_of<ops::Conv2dParams>(c);
+  const Tensor &x = c.inputs[0], &w = c.inputs[1], &y = c.outputs[0];
+  Push p{};
+  p.N = checked_u32(x.dim(0), "N");
+  p.Ci = checked_u32(x.dim(1), "Ci");
+  p.H = checked_u32(x.dim(2), "H");
+  p.W = checked_u32(x.dim(3), "W");
+  p.Co = checked_u32(y.dim(1), "Co");
+  p.OH = checked_u32(y.dim(2), "OH");
+  p.OW = checked_u32(y.dim(3), "OW");
+  p.KH = checked_u32(w.dim(2), "KH");
+  p.KW = checked_u32(w.dim(3), "KW");
+  p.sh = cp.stride_h, p.sw = cp.stride_w, p.ph = cp.pad_h, p.pw = cp.pad_w, p.dh = cp.dil_h, p.dw = cp.dil_w;
+  p.groups = checked_u32(cp.groups, "groups");
+  run_conv(dev, c, p, transposed);
+}
+
+void conv1d_like(VulkanDevice& dev, const OpCall& c, bool transposed) {
+  const auto& cp = params_of<ops::Conv1dParams>(c);
+  const Tensor &x = c.inputs[0], &w = c.inputs[1], &y = c.outputs[0];
+  Push p{};
+  p.N = checked_u32(x.dim(0), "N");
+  p.Ci = checked_u32(x.dim(1), "Ci");
+  p.H = 1;
+  p.W = checked_u32(x.dim(2), "L");
+  p.Co = checked_u32(y.dim(1), "Co");
+  p.OH = 1;
+  p.OW = checked_u32(y.dim(2), "OL");
+  p.KH = 1;
+  p.KW = checked_u32(w.dim(2), "K");
+  p.sh = 1, p.sw = cp.stride, p.ph = 0, p.pw = cp.pad, p.dh = 1, p.dw = cp.dil;
+  p.groups = checked_u32(cp.groups, "groups");
+  run_conv(dev, c, p, transposed);
+}
+
+void conv2d(VulkanDevice& d, const OpCall& c) { conv2d_like(d, c, false); }
+void conv_transpose2d(VulkanDevice& d, const OpCall& c) { conv2d_like(d, c, true); }
+void conv1d(VulkanDevice& d, const OpCall& c) { conv1d_like(d, c, false); }
+void conv_transpose1d(VulkanDevice& d, const OpCall& c) { conv1d_like(d, c, true); }
+
+}  // namespace
+
+VKFLOW_VK_KERNEL("conv2d", conv2d, conv_weight_ok);
+VKFLOW_VK_KERNEL("conv_transpose2d", conv_transpose2d, conv_weight_ok);
+VKFLOW_VK_KERNEL("conv1d", conv1d, conv_weight_ok);
+VKFLOW_VK_KERNEL("conv_transpose1d", conv_transpose1d, conv_weight_ok);
+
+}  // namespace vkflow::vulkan

@@ -1,0 +1,111 @@
+// linear (x · Wᵀ + b, W in any float or GGUF block dtype) and batched matmul on Vulkan.
+// Paths: fp32 tiled GEMM (every device), fp16-staged tiles (fast path with shaderFloat16),
+// NV cooperative matrices on tensor cores (fast path where the driver offers them).
+#include <numeric>
+
+#include "runtime/ops/matmul.hpp"
+#include "runtime/vulkan/ops/kernel_util.hpp"
+#include "runtime/vulkan/ops/matmul_dispatch.hpp"
+
+namespace vkflow::vulkan {
+
+namespace {
+struct Push {
+  uint32_t M, N, K, ldc, n_off, a_batch, w_batch, c_batch, trans_b, has_bias;
+};
+
+struct Tiles {
+  uint32_t bm, bn, bk, tm, tn;
+  uint32_t threads() const { return (bm / tm) * (bn / tn); }
+};
+
+Tiles pick_tiles(const VulkanDevice& dev, uint64_t M, uint64_t N) {
+  // Big tiles (8x8 per invocation) need many rows and columns to fill a GPU; software
+  // rasterizers and small problems do better with 64x64.
+  if (!dev.info().is_cpu() && M >= 256 && N >= 256) return {128, 128, 8, 8, 8};
+  return {64, 64, 16, 4, 4};
+}
+}  // namespace
+
+std::string gemm_shader_name(const VulkanDevice& dev, DType w, bool& coop) {
+  std::string t(dtype_name(w));
+  coop = dev.fast() && dev.info().coop_matrix_nv && dev.info().subgroup_size == 32;
+  if (coop) return "matmul_coop_" + t;
+  if (dev.fast() && dev.info().fp16_arith) return "matmul_" + t + "_f16s";
+  return "matmul_" + t;
+}
+
+void gemm(VulkanDevice& dev, const GemmArgs& g) {
+  if (!weight_dtype_supported(g.w.dtype())) throw Unsupported("Vulkan matmul: weight dtype " + std::string(dtype_name(g.w.dtype())));
+  bool coop = false;
+  std::string shader = gemm_shader_name(dev, g.w.dtype(), coop);
+  Tiles t = coop ? Tiles{64, 64, 32, 1, 1} : pick_tiles(dev, g.M, g.N);
+  uint32_t threads = coop ? 128 : t.threads();
+  std::vector<uint32_t> spec = coop ? std::vector<uint32_t>{threads} : std::vector<uint32_t>{threads, t.bm, t.bn, t.bk, t.tm, t.tn};
+  const auto& pipe = dev.pipeline(shader, 4, sizeof(Push), spec);
+
+  Push p{};
+  p.M = checked_u32(g.M, "matmul M");
+  p.K = checked_u32(g.K, "matmul K");
+  p.ldc = checked_u32(g.N, "matmul N");
+  p.a_batch = checked_u32(g.M * g.K, "matmul batch stride");
+  p.c_batch = checked_u32(g.M * g.N, "matmul batch stride");
+  p.w_batch = g.w_batched ? checked_u32(g.K * g.N, "matmul batch stride") : 0;
+  p.trans_b = g.trans_b;
+  p.has_bias = g.bias.defined();
+  const Tensor& bias = or_dummy(dev, g.bias);
+
+  // Weights above maxStorageBufferRange are bound as windows of whole rows ([N,K] layout);
+  // the output and bias stay whole and the shader offsets its writes by n_off.
+  uint64_t row_bytes = dtype_bytes(g.w.dtype(), g.K);
+  uint64_t rows = g.N;
+  if (g.w.nbytes() > dev.max_binding()) {
+    if (!g.trans_b || g.w_batched) throw Unsupported("Vulkan matmul: operand b above maxStorageBufferRange");
+    uint64_t align = std::max<uint64_t>(dev.info().storage_offset_align, 4);
+    uint64_t row_align = align / std::gcd(row_bytes, align);
+    rows = (dev.max_binding() / row_bytes) / row_align * row_align;
+    if (rows == 0) throw Unsupported("Vulkan matmul: one weight row exceeds maxStorageBufferRange");
+  }
+  double flops_per_col = 2.0 * double(g.M) * double(g.K) * double(g.batch);
+  for (uint64_t n0 = 0; n0 < uint64_t(g.N); n0 += rows) {
+    uint64_t n = std::min<uint64_t>(rows, g.N - n0);
+    p.N = static_cast<uint32_t>(n);
+    p.n_off = static_cast<uint32_t>(n0);
+    bool window = rows < uint64_t(g.N);
+    Arg w{&g.w, false, window ? n0 * row_bytes : 0, window ? n * row_bytes : 0};
+    uint32_t gx = static_cast<uint32_t>((n + t.bn - 1) / t.bn), gy = static_cast<uint32_t>((g.M + t.bm - 1) / t.bm);
+    dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c)}, p, gx, gy, checked_u32(g.batch, "matmul batch"),
+                 flops_per_col * double(n));
+  }
+}
+
+namespace {
+void linear(VulkanDevice& dev, const OpCall& c) {
+  const Tensor &x = c.inputs[0], &w = c.inputs[1];
+  GemmArgs g{x, w, c.inputs.size() > 2 ? c.inputs[2] : Tensor(), c.outputs[0]};
+  g.K = x.dim(-1);
+  g.N = w.dim(0);
+  g.M = g.K ? x.numel() / g.K : 0;
+  g.batch = 1;
+  g.trans_b = true;
+  gemm(dev, g);
+}
+
+void matmul(VulkanDevice& dev, const OpCall& c) {
+  const Tensor &a = c.inputs[0], &b = c.inputs[1];
+  bool tb = params_of<ops::MatmulParams>(c).trans_b != 0;
+  GemmArgs g{a, b, Tensor(), c.outputs[0]};
+  g.M = a.dim(-2);
+  g.K = a.dim(-1);
+  g.N = tb ? b.dim(-2) : b.dim(-1);
+  g.batch = g.M * g.K ? a.numel() / (g.M * g.K) : c.outputs[0].numel() / std::max<int64_t>(1, g.M * g.N);
+  g.w_batched = b.rank() > 2;
+  g.trans_b = tb;
+  gemm(dev, g);
+}
+}  // namespace
+
+VKFLOW_VK_KERNEL("linear", linear, weight_dtype_supported);
+VKFLOW_VK_KERNEL("matmul", matmul, [](DType t) { return t == DType::F32; });
+
+}  // namespace vkflow::vulkan

@@ -1,0 +1,31 @@
+// Bindings and parameters shared by the matmul variants. C[b][m][n_off + n] =
+// sum_k A[b][m][k] * W(k, n) (+ bias[n_off + n]); W is [N,K] (TRANS_B, any WTYPE) or [K,N].
+// The weight binding may be a window of rows [n_off, n_off + N) of a larger matrix, which
+// is how weights above maxStorageBufferRange are processed.
+layout(std430, binding = 0) readonly buffer A_ { float a[]; };
+layout(std430, binding = 1) readonly buffer W_ { uint w[]; };
+layout(std430, binding = 2) readonly buffer Bias_ { float bias[]; };
+layout(std430, binding = 3) writeonly buffer C_ { float c[]; };
+layout(push_constant) uniform P {
+  uint M, N, K;
+  uint ldc;             // row stride of C (total N)
+  uint n_off;           // first column of C / bias this dispatch writes
+  uint a_batch, w_batch, c_batch;  // element strides between batches (w_batch 0 = shared)
+  uint trans_b, has_bias;
+} p;
+#define W_WORDS(i) w[i]
+#include "bytes.glsl"
+#include "dequant.glsl"
+
+float load_a(uint batch, uint m, uint k) {
+  return (m < p.M && k < p.K) ? a[batch * p.a_batch + m * p.K + k] : 0.0;
+}
+float load_w(uint batch, uint k, uint n) {
+  if (k >= p.K || n >= p.N) return 0.0;
+  return dequant(batch * p.w_batch + (p.trans_b != 0u ? n * p.K + k : k * p.N + n));
+}
+void store_c(uint batch, uint m, uint n, float v) {
+  if (m >= p.M || n >= p.N) return;
+  if (p.has_bias != 0u) v += bias[p.n_off + n];
+  c[batch * p.c_batch + m * p.ldc + p.n_off + n] = v;
+}
