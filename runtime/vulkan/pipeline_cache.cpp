@@ -9,8 +9,9 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
+#include "runtime/core/atomic_write.hpp"
+#include "runtime/core/error.hpp"
 #include "runtime/vulkan/check.hpp"
 
 namespace vkflow::vk {
@@ -67,21 +68,10 @@ void PipelineCache::save() {
   if (vkGetPipelineCacheData(ctx_.device(), cache_, &n, data.data()) != VK_SUCCESS) return;
   std::error_code ec;
   fs::create_directories(path_.parent_path(), ec);
-  fs::path tmp = path_;
-  tmp += fmt::format(".tmp{}", getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f.write(data.data(), static_cast<std::streamsize>(n));
-    if (!f) {
-      spdlog::warn("could not write the pipeline cache {}", tmp.string());
-      fs::remove(tmp, ec);
-      return;
-    }
-  }
-  fs::rename(tmp, path_, ec);
-  if (ec) {
-    spdlog::warn("could not save the pipeline cache {}: {}", path_.string(), ec.message());
-    fs::remove(tmp, ec);
+  try {
+    atomic_write(path_, std::string_view(data.data(), n));
+  } catch (const Error& e) {
+    spdlog::warn("could not save the pipeline cache: {}", e.what());
     return;
   }
   dirty_ = false;
