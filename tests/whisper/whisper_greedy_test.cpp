@@ -25,16 +25,22 @@ TEST_P(WhisperGreedyTest, MatchesOpenaiDecode) {
   const auto want_plain = whisper_tokens("greedy_tokens_notimestamps");
   const auto want_ts = whisper_tokens("greedy_tokens_timestamps");
   for (Device* dev : test_devices()) {
+    if (GetParam() == "hf" && dev->kind() != DeviceKind::Cpu) continue;  // loading only differs
     SCOPED_TRACE(dev->name());
     const WhisperModel m = WhisperModel::load(whisper_tiny(GetParam()), *dev);
     const Tensor enc = m.encode(Tensor::from_f32(*dev, {80, 3000}, mel));
+    // Off the CPU (llvmpipe in CI) a short decode keeps the test fast: the first tokens of
+    // the same greedy path must match exactly.
     DecodingOptions opt;
+    const size_t n = dev->kind() == DeviceKind::Cpu ? want_plain.size() : 20;
+    opt.sample_len = static_cast<int>(n);
+    auto head = [n](const std::vector<int32_t>& v) { return std::vector<int32_t>(v.begin(), v.begin() + n); };
     opt.without_timestamps = true;
     const DecodingResult plain = decode_greedy(m, enc, tok(), opt);
-    EXPECT_EQ(plain.tokens, want_plain);
+    EXPECT_EQ(plain.tokens, head(want_plain));
     EXPECT_LT(plain.avg_logprob, 0.0);
     opt.without_timestamps = false;
-    EXPECT_EQ(decode_greedy(m, enc, tok(), opt).tokens, want_ts);
+    EXPECT_EQ(decode_greedy(m, enc, tok(), opt).tokens, head(want_ts));
   }
 }
 

@@ -42,6 +42,8 @@ TEST_P(WhisperModelTest, EncoderAndPrefixLogitsMatchFixture) {
   const auto prefix = whisper_tokens("prefix_tokens");
   ASSERT_EQ(prefix.size(), 4u);
   for (Device* dev : test_devices()) {
+    // The layouts differ only in loading, so the HF one runs on the CPU alone (keeps llvmpipe CI fast).
+    if (GetParam() == "hf" && dev->kind() != DeviceKind::Cpu) continue;
     SCOPED_TRACE(dev->name());
     const WhisperModel m = WhisperModel::load(whisper_tiny(GetParam()), *dev);
     const Tensor enc = m.encode(Tensor::from_f32(*dev, {80, 3000}, mel));
