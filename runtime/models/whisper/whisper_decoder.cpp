@@ -1,0 +1,84 @@
+#include "runtime/models/whisper/whisper_decoder.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "runtime/core/error.hpp"
+#include "runtime/ops/attention.hpp"
+#include "runtime/ops/binary.hpp"
+#include "runtime/ops/embedding.hpp"
+#include "runtime/ops/layout.hpp"
+#include "runtime/ops/matmul.hpp"
+#include "runtime/ops/norm.hpp"
+
+namespace vkflow::models::whisper {
+
+WhisperDecoder::WhisperDecoder(const WhisperModel& model, const Tensor& audio_features) : model_(&model) {
+  const Hparams& hp = model.hparams();
+  if (audio_features.rank() != 3 || audio_features.dim(0) != 1 || audio_features.dim(2) != hp.n_text_state)
+    throw Error("whisper decoder: audio features must be [1, L, " + std::to_string(hp.n_text_state) + "]");
+  for (const BlockWeights& b : model.decoder_blocks()) {
+    LayerCache c;
+    c.cross_k = split_heads(ops::linear(audio_features, b.cross.k_w), hp.n_text_head);
+    c.cross_v = split_heads(ops::linear(audio_features, b.cross.v_w, b.cross.v_b), hp.n_text_head);
+    layers_.push_back(std::move(c));
+  }
+}
+
+void WhisperDecoder::reset() {
+  for (LayerCache& c : layers_) c.self_k = c.self_v = Tensor();
+  length_ = 0;
+}
+
+Tensor WhisperDecoder::forward(const std::vector<int32_t>& tokens) {
+  const Hparams& hp = model_->hparams();
+  const int64_t n = static_cast<int64_t>(tokens.size());
+  if (n == 0) throw Error("whisper decoder: no tokens");
+  if (length_ + n > hp.n_text_ctx)
+    throw Error("whisper decoder: " + std::to_string(length_ + n) + " tokens exceed the text context of " +
+                std::to_string(hp.n_text_ctx));
+  for (int32_t t : tokens)
+    if (t < 0 || t >= hp.n_vocab) throw Error("whisper decoder: token id " + std::to_string(t) + " out of range");
+  Device& dev = model_->device();
+  const Tensor ids = Tensor::from_host(dev, DType::I32, {1, n}, tokens.data());
+  Tensor x = ops::add(ops::get_rows(model_->token_embedding(), ids),
+                      model_->decoder_positions().slice0(length_, length_ + n));
+
+  // New queries see every cached key plus the new ones up to themselves.
+  const int64_t total = length_ + n;
+  Tensor mask;
+  bool causal = false;
+  if (length_ == 0) {
+    causal = true;
+  } else if (n > 1) {
+    std::vector<float> m(static_cast<size_t>(n * total), 0.0f);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = length_ + i + 1; j < total; ++j) m[i * total + j] = -INFINITY;
+    mask = Tensor::from_f32(dev, {n, total}, m);
+  }
+
+  const auto& blocks = model_->decoder_blocks();
+  for (size_t l = 0; l < blocks.size(); ++l) {
+    const BlockWeights& b = blocks[l];
+    LayerCache& c = layers_[l];
+    Tensor h = ops::layer_norm(x, b.attn_ln_w, b.attn_ln_b);
+    Tensor q = split_heads(ops::linear(h, b.attn.q_w, b.attn.q_b), hp.n_text_head);
+    Tensor k = split_heads(ops::linear(h, b.attn.k_w), hp.n_text_head);
+    Tensor v = split_heads(ops::linear(h, b.attn.v_w, b.attn.v_b), hp.n_text_head);
+    c.self_k = c.self_k.defined() ? ops::concat({c.self_k, k}, 2) : k;
+    c.self_v = c.self_v.defined() ? ops::concat({c.self_v, v}, 2) : v;
+    Tensor o = ops::attention(q, c.self_k, c.self_v, mask, causal);
+    x = ops::add(x, ops::linear(merge_heads(o), b.attn.o_w, b.attn.o_b));
+
+    h = ops::layer_norm(x, b.cross_ln_w, b.cross_ln_b);
+    q = split_heads(ops::linear(h, b.cross.q_w, b.cross.q_b), hp.n_text_head);
+    o = ops::attention(q, c.cross_k, c.cross_v);
+    x = ops::add(x, ops::linear(merge_heads(o), b.cross.o_w, b.cross.o_b));
+    x = mlp_residual(b, x);
+  }
+  length_ = total;
+  x = ops::layer_norm(x, model_->decoder_ln_w(), model_->decoder_ln_b());
+  return ops::linear(x, model_->token_embedding());
+}
+
+}  // namespace vkflow::models::whisper
