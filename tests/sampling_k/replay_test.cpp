@@ -29,7 +29,8 @@ TEST_P(ReplayTest, ReproducesRecordedSteps) {
   const auto latents = test::slices(f, r + "_step_latents");
   const auto denoised = test::slices(f, r + "_step_denoised");
   const std::vector<float> final_latent = f.read_f32(r + "_final_latent");
-  const float tol = 1e-3f * std::max(1.f, max_abs(final_latent));  // case.json: 1e-3·max|x|
+  // case.json allows 1e-3·max|x|; the replay agrees to a few float32 ulps, so hold it to 1e-5.
+  const float tol = 1e-5f * std::max(1.f, max_abs(final_latent));
 
   std::vector<float> x(noise.size());
   for (size_t i = 0; i < x.size(); ++i) x[i] = noise[i] * static_cast<float>(sigmas[0]);
