@@ -11,5 +11,6 @@ pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
 pkg_check_modules(SAMPLERATE REQUIRED IMPORTED_TARGET samplerate)
 pkg_check_modules(FFTW3F REQUIRED IMPORTED_TARGET fftw3f)
 pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)  # Unicode normalisation + regex (tokenizers)
 
 find_program(GLSLANG_VALIDATOR NAMES glslangValidator REQUIRED)

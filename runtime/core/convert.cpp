@@ -4,6 +4,7 @@
 #include <string>
 
 #include "runtime/core/error.hpp"
+#include "runtime/core/quant.hpp"
 
 namespace vkflow {
 
@@ -75,7 +76,34 @@ void convert_to_f32(DType t, const void* src, float* dst, int64_t n) {
       for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<float>(s[i]);
       return;
     }
+    case DType::F8_E4M3: {
+      auto* s = static_cast<const uint8_t*>(src);
+      for (int64_t i = 0; i < n; ++i) dst[i] = f8_e4m3_to_f32(s[i]);
+      return;
+    }
+    case DType::F8_E5M2: {
+      auto* s = static_cast<const uint8_t*>(src);
+      for (int64_t i = 0; i < n; ++i) dst[i] = f8_e5m2_to_f32(s[i]);
+      return;
+    }
+    case DType::I8: {
+      auto* s = static_cast<const int8_t*>(src);
+      for (int64_t i = 0; i < n; ++i) dst[i] = s[i];
+      return;
+    }
+    case DType::U8:
+    case DType::BOOL: {
+      auto* s = static_cast<const uint8_t*>(src);
+      for (int64_t i = 0; i < n; ++i) dst[i] = s[i];
+      return;
+    }
+    case DType::I16: {
+      auto* s = static_cast<const int16_t*>(src);
+      for (int64_t i = 0; i < n; ++i) dst[i] = s[i];
+      return;
+    }
     default:
+      if (dtype_info(t).quantized) return dequantize_blocks(t, src, dst, n);
       throw Unsupported("no float32 conversion for " + std::string(dtype_name(t)));
   }
 }

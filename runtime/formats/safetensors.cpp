@@ -11,16 +11,6 @@ namespace vkflow::formats {
 namespace {
 constexpr uint64_t kMaxHeader = 256ull << 20;  // a header larger than this is not plausible
 
-uint64_t checked_numel(const Shape& s, const std::string& where) {
-  uint64_t n = 1;
-  for (int64_t d : s) {
-    if (d < 0) throw FormatError(where, "negative dimension");
-    if (d != 0 && n > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(d))
-      throw FormatError(where, "shape overflows");
-    n *= static_cast<uint64_t>(d);
-  }
-  return n;
-}
 }  // namespace
 
 std::optional<DType> safetensors_dtype(std::string_view s) {
@@ -81,37 +71,8 @@ SafetensorsFile SafetensorsFile::open(const std::filesystem::path& path) {
     t.nbytes = e - b;
     f.tensors_.push_back(std::move(t));
   }
-  // Tensors must not overlap (a crafted file could alias one tensor's bytes into another).
-  std::vector<const TensorInfo*> by_off;
-  for (auto& t : f.tensors_) by_off.push_back(&t);
-  std::sort(by_off.begin(), by_off.end(), [](auto* a, auto* b) { return a->offset < b->offset; });
-  for (size_t i = 1; i < by_off.size(); ++i)
-    if (by_off[i - 1]->offset + by_off[i - 1]->nbytes > by_off[i]->offset && by_off[i]->nbytes > 0)
-      throw FormatError(where, "tensors '" + by_off[i - 1]->name + "' and '" + by_off[i]->name + "' overlap");
+  check_no_overlap(f.tensors_, where);
   return f;
-}
-
-const TensorInfo* SafetensorsFile::find(std::string_view name) const {
-  for (const auto& t : tensors_)
-    if (t.name == name) return &t;
-  return nullptr;
-}
-
-const TensorInfo& SafetensorsFile::at(std::string_view name) const {
-  const TensorInfo* t = find(name);
-  if (!t) throw FormatError(path().string(), "no tensor named '" + std::string(name) + "'");
-  return *t;
-}
-
-std::span<const uint8_t> SafetensorsFile::bytes(const TensorInfo& t) const {
-  return file_->range(t.offset, t.nbytes, t.name.c_str());
-}
-
-std::vector<float> SafetensorsFile::read_f32(std::string_view name) const {
-  const TensorInfo& t = at(name);
-  std::vector<float> out(numel(t.shape));
-  convert_to_f32(t.dtype, bytes(t).data(), out.data(), static_cast<int64_t>(out.size()));
-  return out;
 }
 
 }  // namespace vkflow::formats

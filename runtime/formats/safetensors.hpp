@@ -11,23 +11,24 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/formats/mapped_file.hpp"
-#include "runtime/formats/tensor_info.hpp"
+#include "runtime/formats/tensor_source.hpp"
 
 namespace vkflow::formats {
 
-class SafetensorsFile {
+class SafetensorsFile : public TensorSource {
  public:
   // Throws FormatError naming the file (and tensor) on any inconsistency.
   static SafetensorsFile open(const std::filesystem::path& path);
 
   const std::filesystem::path& path() const { return file_->path(); }
-  const std::vector<TensorInfo>& tensors() const { return tensors_; }
-  const TensorInfo* find(std::string_view name) const;
-  const TensorInfo& at(std::string_view name) const;  // throws FormatError when absent
-  const nlohmann::json& metadata() const { return metadata_; }  // "__metadata__" (object)
-  std::span<const uint8_t> bytes(const TensorInfo& t) const;
+  std::string format() const override { return "safetensors"; }
+  std::string describe() const override { return file_->path().string(); }
+  const std::vector<TensorInfo>& tensors() const override { return tensors_; }
+  const nlohmann::json& metadata() const override { return metadata_; }  // "__metadata__" (object)
+  std::vector<std::shared_ptr<const MappedFile>> files() const override { return {file_}; }
+  using TensorSource::read_f32;
   // Converts a tensor to float32 (f32/f16/bf16/f8/ints).
-  std::vector<float> read_f32(std::string_view name) const;
+  std::vector<float> read_f32(std::string_view name) const { return read_f32(at(name)); }
   const std::shared_ptr<const MappedFile>& file() const { return file_; }
 
  private:

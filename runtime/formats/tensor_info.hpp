@@ -14,6 +14,7 @@ struct TensorInfo {
   Shape shape;          // PyTorch order (outermost first)
   uint64_t offset = 0;  // absolute byte offset in the file
   uint64_t nbytes = 0;
+  uint32_t file = 0;    // index into the source's files() (shards)
 };
 
 }  // namespace vkflow::formats
