@@ -108,8 +108,9 @@ TEST(Replay, AncestralWithoutNoiseSourceIsAnError) {
   const std::vector<double> sigmas{2.0, 1.0, 0.0};
   EXPECT_THROW(sample("euler_ancestral", ctx, sigmas, x), Error);
   EXPECT_THROW(sample("no_such_sampler", ctx, sigmas, x), Error);
-  const std::vector<double> rising{1.0, 2.0, 0.0};
+  const std::vector<double> rising{1.0, 2.0, 0.0}, early_zero{1.0, 0.0, 0.0};
   EXPECT_THROW(sample("euler", ctx, rising, x), Error);
+  EXPECT_THROW(sample("euler", ctx, early_zero, x), Error);
 }
 
 TEST(Replay, CallbackCancels) {
