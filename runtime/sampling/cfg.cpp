@@ -1,7 +1,6 @@
 #include "runtime/sampling/cfg.hpp"
 
 #include <cmath>
-#include <memory>
 #include <vector>
 
 namespace vkflow::sampling {
@@ -17,13 +16,12 @@ void cfg_combine(std::span<const float> uncond, std::span<const float> cond, dou
 Denoiser make_cfg_denoiser(BatchedDenoiser batched, double cfg, CondDenoiser cond_only) {
   if (!batched) throw Error("cfg: no model");
   if (std::fabs(cfg - 1.0) <= 1e-9 * std::fmax(1.0, std::fabs(cfg)) && cond_only) return cond_only;
-  auto scratch = std::make_shared<std::pair<std::vector<float>, std::vector<float>>>();
-  return [batched = std::move(batched), cfg, scratch](std::span<const float> x, double sigma,
-                                                      std::span<float> out) {
-    auto& [x2, d2] = *scratch;
+  // Buffers per call (not shared): the denoiser may be called from several threads, and two
+  // latent copies cost nothing next to the model call.
+  return [batched = std::move(batched), cfg](std::span<const float> x, double sigma,
+                                             std::span<float> out) {
     const size_t n = x.size();
-    x2.resize(2 * n);
-    d2.resize(2 * n);
+    std::vector<float> x2(2 * n), d2(2 * n);
     std::copy(x.begin(), x.end(), x2.begin());
     std::copy(x.begin(), x.end(), x2.begin() + static_cast<std::ptrdiff_t>(n));
     batched(x2, sigma, d2);

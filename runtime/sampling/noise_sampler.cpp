@@ -64,7 +64,7 @@ NoiseSampler brownian_bridge_noise(RandnStream stream, size_t numel, double sigm
       throw Error("brownian noise: asked for " + std::to_string(out.size()) + " values, made for " +
                   std::to_string(numel));
     if (sigma == sigma_next) throw Error("brownian noise: empty interval");
-    // Query both ends first: the second query may rehash nothing (std::map keeps references).
+    // std::map insertions keep references valid, so w0 survives the second lookup.
     const std::vector<float>& w0 = path->at(sigma);
     const std::vector<float>& w1 = path->at(sigma_next);
     const float inv = static_cast<float>(1.0 / std::sqrt(std::fabs(sigma_next - sigma)));

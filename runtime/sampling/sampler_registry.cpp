@@ -72,9 +72,13 @@ void sample(std::string_view name, const SamplerContext& ctx, std::span<const do
   if (!e) throw Error("unknown sampler '" + std::string(name) + "'");
   if (!std::is_sorted(sigmas.rbegin(), sigmas.rend()))
     throw Error("sampler '" + std::string(name) + "': sigmas must be non-increasing");
-  for (double s : sigmas)
-    if (!(s >= 0.0) || !std::isfinite(s))
+  for (size_t i = 0; i < sigmas.size(); ++i) {
+    if (!(sigmas[i] >= 0.0) || !std::isfinite(sigmas[i]))
       throw Error("sampler '" + std::string(name) + "': sigmas must be finite and >= 0");
+    // Every step divides by its starting sigma; only the final value may be 0.
+    if (sigmas[i] == 0.0 && i + 1 < sigmas.size())
+      throw Error("sampler '" + std::string(name) + "': sigma 0 before the last step");
+  }
   e->fn(ctx, sigmas, x);
 }
 

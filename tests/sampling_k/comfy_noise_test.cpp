@@ -49,6 +49,21 @@ TEST(ComfyNoise, AncestralDrawsMatchComfyUiBitExactly) {
   EXPECT_TRUE(bit_equal(drawn[0], noise));  // fresh generator, same seed: first draw = noise
 }
 
+// The sd15_tiny fixtures record their ancestral noise as the continuation of the initial generator.
+TEST(ComfyNoise, FixtureConventionMatchesSd15TinyDraws) {
+  const auto& f = test::sd15_runs();
+  const auto recorded = test::slices(f, "euler_ancestral_normal_ancestral_noise");
+  const InitialNoise init = initial_noise(2235, recorded[0].size());  // case.json seed_noise
+  const std::vector<double> sigmas = test::as_double(f.read_f32("euler_ancestral_normal_sigmas"));
+  NoiseSampler ns = make_noise_sampler(
+      "euler_ancestral", torch_noise_request(2235, NoiseConvention::ContinueInitial, init), init.noise.size(), sigmas);
+  for (size_t k = 0; k < recorded.size(); ++k) {
+    std::vector<float> d(init.noise.size());
+    ns(sigmas[k], sigmas[k + 1], d);
+    EXPECT_TRUE(bit_equal(d, recorded[k])) << "draw " << k;
+  }
+}
+
 TEST(ComfyNoise, OtherConventionsDiffer) {
   const std::vector<float> noise = test::comfy_ancestral().read_f32("noise");
   const InitialNoise init = initial_noise(case_seed(), noise.size());

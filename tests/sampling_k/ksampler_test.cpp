@@ -6,6 +6,8 @@
 
 #include "runtime/sampling/cfg.hpp"
 #include "runtime/sampling/ksampler.hpp"
+#include "runtime/sampling/schedulers.hpp"
+#include "tests/sampling_k/fixture_data.hpp"
 
 namespace vkflow::sampling {
 namespace {
@@ -34,6 +36,22 @@ TEST(KSamplerSigmas, DiscardsPenultimateForDpm2AndUniPc) {
     EXPECT_EQ(ksampler_sigmas(fake_schedule, name, 3, 1.0), (std::vector<double>{4.5, 3.5, 2.5, 0.0}))
         << name;
   EXPECT_EQ(ksampler_sigmas(fake_schedule, "dpm_2", 2, 0.5), (std::vector<double>{3.5, 2.5, 0.0}));
+}
+
+// With the real ComfyUI "normal" schedule, KSampler's sigmas are the ones ComfyUI handed to
+// euler_ancestral in the comfyui_sd15 case (6 steps).
+TEST(KSamplerSigmas, MatchesComfyUiCase) {
+  const DiscreteSchedule ms = DiscreteSchedule::comfy();
+  const ScheduleFn normal = [&](int n) {
+    const std::vector<float> s = comfy_sigmas(ms, "normal", n);
+    return std::vector<double>(s.begin(), s.end());
+  };
+  const std::vector<double> got = ksampler_sigmas(normal, "euler_ancestral", 6, 1.0);
+  const std::vector<float> expect = test::comfy_ancestral().read_f32("sigmas");
+  ASSERT_EQ(got.size(), expect.size());
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(static_cast<float>(got[i]), expect[i]) << i;
+  // The start sigma is the model's sigma_max: ComfyUI's max_denoise scaling applies.
+  EXPECT_NEAR(got[0], ModelSampling{}.sigma_max, 1e-5 * got[0]);
 }
 
 TEST(KSamplerSigmas, AdvancedStepWindow) {

@@ -4,7 +4,9 @@
 usage: extract.py <fixtures dir> <out dir>
 Writes sd15_tiny_sampler_runs.safetensors (sd15_tiny io.safetensors: per run sigmas, noise, step_latents,
 step_denoised, final_latent, ancestral_noise) and comfyui_euler_ancestral.safetensors (comfyui_sd15
-euler_ancestral_normal: noise, ancestral_noise, sigmas; metadata seed)."""
+euler_ancestral_normal: noise, ancestral_noise, sigmas; metadata seed) and flux_tiny_run.safetensors
+(flux_tiny io.safetensors: the FluxPipeline run's packed initial latent, sigmas, per-step velocity and
+latents)."""
 import json, struct, sys, os
 
 
@@ -50,6 +52,11 @@ def main():
              {k: t[k] for k in ('noise', 'ancestral_noise', 'sigmas')},
              {'source': 'shared/fixtures/comfyui_sd15/euler_ancestral_normal', 'seed': str(case['seed']),
               'steps': str(case['steps'])})
+    fl = read_st(os.path.join(fx, 'flux_tiny', 'io.safetensors'))
+    write_st(os.path.join(out, 'flux_tiny_run.safetensors'),
+             {k: fl[k] for k in ('run_latents_packed_init', 'run_sigmas', 'run_step_velocity',
+                                 'run_step_latents')},
+             {'source': 'shared/fixtures/flux_tiny/io.safetensors'})
 
 
 if __name__ == '__main__':
