@@ -11,6 +11,7 @@
 #define SG_ID (gl_LocalInvocationID.x / 32u)
 #define SG_LANE (gl_LocalInvocationID.x % 32u)
 #define SG_SIZE 32u
+#define SG_SYNC() barrier()  // every invocation runs the same (uniform) coop code
 struct FragH { uint id, off, stride; bool colmajor; };
 struct FragF { float v[8]; };  // lane l holds row-major elements 8l .. 8l+7
 #define COOP_ZERO(acc) { [[unroll]] for (uint e_ = 0; e_ < 8u; ++e_) acc.v[e_] = 0.0; }
@@ -36,6 +37,8 @@ FragF coop_mma(FragH a, FragH b, FragF acc) {
 #define SG_ID gl_SubgroupID
 #define SG_LANE gl_SubgroupInvocationID
 #define SG_SIZE gl_SubgroupSize
+// Makes a subgroup's shared-memory writes (fragment stores, lane writes) visible to its lanes.
+#define SG_SYNC() { subgroupMemoryBarrierShared(); subgroupBarrier(); }
 #define FragH fcoopmatNV<16, gl_ScopeSubgroup, 16, 16>
 #define FragF fcoopmatNV<32, gl_ScopeSubgroup, 16, 16>
 #define COOP_ZERO(acc) acc = FragF(0.0)
