@@ -187,6 +187,20 @@ TEST(Sd15Nodes, KSamplerAdvancedSplitRunEqualsOneKSampler) {
   EXPECT_GT(max_abs(full), 0.f);
 }
 
+TEST(Sd15Nodes, VaeLoaderOpensAStandaloneOrCheckpointVae) {
+  auto v = run_node("VAELoader", {{"vae_name", tiny_ckpt().string()}}, cpu::device());
+  const auto& vae = dynamic_cast<const nodes::VaeValue&>(*std::get<std::shared_ptr<const nodes::Object>>(v.at("vae")));
+  EXPECT_EQ(vae.vae->latent_channels(), 4);
+  nodes::HostTensor z{{1, 4, 2, 2}, std::vector<float>(16, 0.5f)};
+  EXPECT_EQ(vae.vae->decode(z, cpu::device(), std::nullopt).data, tiny().vae->decode(z, cpu::device(), std::nullopt).data);
+  try {
+    run_node("VAELoader", {{"vae_name", (data_dir() / "sd15" / "io.safetensors").string()}}, cpu::device());
+    ADD_FAILURE() << "no error";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("input 'vae_name'"), std::string::npos) << e.what();
+  }
+}
+
 // ---- bad inputs: the error names the node and the field.
 
 std::string run_error(const graph::Workflow& wf) {
