@@ -1,5 +1,5 @@
 // CheckpointLoaderSimple: one SD1.x checkpoint file (.safetensors, .ckpt, .gguf, or a model
-// folder ModelFile reads) -> MODEL, CLIP and VAE handles. Only headers are read here; each
+// folder ModelFile reads) -> MODEL, CLIP and VAE handles. VAELoader: a standalone VAE file. Only headers are read here; each
 // consumer loads the weights it needs on its own device (model_values.hpp).
 #include <filesystem>
 
@@ -30,6 +30,17 @@ Values load_checkpoint(RunContext& ctx) {
           {"vae", make_value<VaeValue>(c.vae)}};
 }
 
+Values load_vae(RunContext& ctx) {
+  const std::filesystem::path path = input_string(ctx, "vae_name");
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw Error("input 'vae_name': VAE file not found: " + path.string());
+  try {
+    return {{"vae", make_value<VaeValue>(open_vae_file(path))}};
+  } catch (const FormatError& e) {
+    throw FormatError("input 'vae_name'", e.what());
+  }
+}
+
 }  // namespace
 
 VKFLOW_REGISTER_NODES(checkpoint_loader) {
@@ -46,6 +57,19 @@ VKFLOW_REGISTER_NODES(checkpoint_loader) {
   d.run = load_checkpoint;
   d.estimate = estimate_checkpoint_loader;
   reg.add(std::move(d));
+
+  NodeDef v;
+  v.schema.type = "VAELoader";
+  v.schema.category = "loaders";
+  v.schema.description = "Opens a standalone VAE (SD vae-ft-mse, FLUX ae.safetensors); weights load on the device of the node that uses it.";
+  graph::InputSpec name = port("vae_name", T::STRING, "VAE file name (models/vae/) or path");
+  name.model_folder = "vae";
+  v.schema.inputs = {name};
+  v.schema.outputs = {output("vae", T::VAE)};
+  v.schema.comfy_class_types = {"VAELoader"};
+  v.run = load_vae;
+  v.estimate = estimate_vae_loader;
+  reg.add(std::move(v));
 }
 
 }  // namespace vkflow::nodes

@@ -104,6 +104,23 @@ Estimate estimate_checkpoint_loader(EstimateContext& ctx) {
   return e;
 }
 
+Estimate estimate_vae_loader(EstimateContext& ctx) {
+  const json& name = in(ctx, "vae_name");
+  Estimate e = light(ctx, 0, 0);
+  if (!name.is_string()) return e;
+  const std::string path = name.get<std::string>();
+  const models::ModelHeader* h = nullptr;
+  try {
+    h = &cached_model_header(path);
+  } catch (const FormatError& err) {
+    throw FormatError("input 'vae_name'", err.what());
+  }
+  if (h->arch != "sd_vae" && h->arch != "flux_ae" && h->arch != "sd15")
+    throw Error("input 'vae_name': " + path + " is not a VAE (detected " + h->arch + ")");
+  e.outputs["vae"] = {{"file", path}, {"family", h->arch}, {"prefix", h->arch == "sd15" ? "first_stage_model." : ""}};
+  return e;
+}
+
 Estimate estimate_clip_text_encode(EstimateContext& ctx) {
   json meta;
   const models::ModelHeader* h = header_of(ctx, "clip", &meta);
@@ -201,7 +218,8 @@ Estimate estimate_vae_encode(EstimateContext& ctx) {
   const json& px = in(ctx, "pixels");
   if (!px.is_object() || !px.contains("shape") || px["shape"].size() != 4) return light(ctx, 0, 0);
   const auto img = px["shape"].get<std::vector<int64_t>>();
-  const std::vector<int64_t> lat = {img[0], 4, img[1] / 8, img[2] / 8};
+  const int64_t channels = meta.is_object() && meta.value("family", "") == "flux_ae" ? 16 : 4;
+  const std::vector<int64_t> lat = {img[0], channels, img[1] / 8, img[2] / 8};
   Estimate e = light(ctx, f32_bytes(lat), 0);
   if (h && lat[2] > 0 && lat[3] > 0) {
     // The encoder mirrors the decoder (same widths, reversed), so its activations are the

@@ -15,6 +15,7 @@
 namespace vkflow::nodes {
 
 Estimate estimate_checkpoint_loader(EstimateContext& ctx);  // "ckpt_name"
+Estimate estimate_vae_loader(EstimateContext& ctx);         // "vae_name"
 Estimate estimate_clip_text_encode(EstimateContext& ctx);   // "clip", "text"
 Estimate estimate_clip_set_last_layer(EstimateContext& ctx);
 Estimate estimate_empty_latent(EstimateContext& ctx);       // "width", "height", "batch_size"

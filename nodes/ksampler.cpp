@@ -119,7 +119,8 @@ Values ksampler_advanced(RunContext& ctx) {
 std::vector<graph::InputSpec> common_inputs(const char* seed_name, std::vector<graph::InputSpec> middle) {
   std::vector<graph::InputSpec> v = {port("model", T::MODEL)};
   v.insert(v.end(), middle.begin(), middle.end());
-  graph::InputSpec seed = int_param(seed_name, 0, 0, 18446744073709551615.0, "noise seed (torch.manual_seed)");
+  // ComfyUI allows seeds up to 2^64 - 1; workflow INTs are int64, so vkflow stops at 2^63 - 1.
+  graph::InputSpec seed = int_param(seed_name, 0, 0, 9223372036854775807.0, "noise seed (torch.manual_seed)");
   v.push_back(seed);
   v.push_back(int_param("steps", 20, 1, 10000));
   v.push_back(float_param("cfg", 8.0, 0.0, 100.0, "classifier-free guidance scale (1 = no negative pass)"));

@@ -119,10 +119,12 @@ class Sd15TextEncoder final : public TextEncoder {
 
 class LdmVae final : public ImageAutoencoder {
  public:
-  explicit LdmVae(FilePtr f) : file_(std::move(f)), prefix_(models::AutoencoderKL::prefix_in(*file_)) {}
+  explicit LdmVae(FilePtr f)
+      : file_(std::move(f)), prefix_(models::AutoencoderKL::prefix_in(*file_)),
+        channels_(file_->at(prefix_ + "decoder.conv_in.weight").shape.at(1)) {}
   std::string source() const override { return file_->describe(); }
   int64_t downscale() const override { return 8; }
-  int64_t latent_channels() const override { return 4; }
+  int64_t latent_channels() const override { return channels_; }
 
   media::Image decode(const HostTensor& latent, Device& dev, std::optional<Tiling> tiling) const override {
     auto vae = part(dev, models::VaeParts::Decoder);
@@ -159,6 +161,7 @@ class LdmVae final : public ImageAutoencoder {
   }
   FilePtr file_;
   std::string prefix_;
+  int64_t channels_;
   PerDevice<models::AutoencoderKL> decoders_, encoders_;
 };
 
@@ -186,6 +189,14 @@ HostTensor weighted_chunk_conditioning(const std::vector<float>& z, int64_t rows
     }
   }
   return out;
+}
+
+std::shared_ptr<const ImageAutoencoder> open_vae_file(const std::filesystem::path& path) {
+  auto file = std::make_shared<const ModelFile>(ModelFile::open(path));
+  const std::string& arch = file->detection().arch;
+  if (arch != formats::arch::kSdVae && arch != formats::arch::kFluxAe && arch != formats::arch::kSd15)
+    throw FormatError(path.string(), "not a VAE file (detected " + arch + ")");
+  return std::make_shared<const LdmVae>(file);
 }
 
 Sd15Checkpoint open_sd15_checkpoint(const std::filesystem::path& path) {

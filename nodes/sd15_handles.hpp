@@ -1,5 +1,5 @@
 #pragma once
-// The SD1.x implementations of the MODEL, CLIP and VAE handles (model_values.hpp) over one
+// The SD1.x implementations (the VAE also serves FLUX's AE) of the MODEL, CLIP and VAE handles (model_values.hpp) over one
 // opened checkpoint: UNet (eps prediction, ComfyUI's ModelSamplingDiscrete), CLIP-L text
 // encoder with ComfyUI's prompt weighting, LDM AutoencoderKL. Weights load lazily on the
 // device each consuming node runs on.
@@ -20,6 +20,10 @@ struct Sd15Checkpoint {
 // Opens `path` (headers only). Throws FormatError naming the file when it is not an SD1.x
 // checkpoint (with UNet, text encoder and VAE).
 Sd15Checkpoint open_sd15_checkpoint(const std::filesystem::path& path);
+
+// A standalone LDM VAE file (SD's vae-ft-mse, FLUX's ae.safetensors) or a checkpoint's VAE.
+// Throws FormatError naming the file for anything else.
+std::shared_ptr<const ImageAutoencoder> open_vae_file(const std::filesystem::path& path);
 
 // The conditioning ComfyUI's CLIPTextEncode produces from per-chunk encodings: weighted tokens
 // pulled away from the empty prompt's encoding, z = (z - z_empty)·w + z_empty, and the chunks

@@ -80,10 +80,10 @@ TEST_P(ComfyFull, MatchesComfyUI) {
   const auto cond = ckp.clip->encode(text, -1, cpu::device());
   const Err ec = compare(cond.cross_attn.data, ref.read_f32("cond_positive"));
   report(c, "cond", ec);
-  EXPECT_LE(ec.max, 1e-3);
+  EXPECT_LE(ec.max, 1e-4);  // measured ≤ 3.1e-6
   const Err ep = compare(cond.pooled->data, ref.read_f32("pooled_positive"));
   report(c, "pooled", ep);
-  EXPECT_LE(ep.max, 1e-3);
+  EXPECT_LE(ep.max, 1e-4);
 
   // The workflow itself: sampled latent and the picture.
   const fs::path out = scratch_dir("sd15_full_" + c);
@@ -91,12 +91,14 @@ TEST_P(ComfyFull, MatchesComfyUI) {
   const std::vector<float> latent = read_latent_file(out / "latent_00001_.latent");
   const Err el = compare(latent, ref.read_f32("latent"));
   report(c, "latent", el);
-  EXPECT_LE(el.max, 1e-3 * el.ref_max);
+  // ComfyUI differs from itself by 9.2e-5 with 2 instead of 16 threads (fixture README);
+  // measured here ≤ 2.2e-4 (max |latent| ~250-380).
+  EXPECT_LE(el.max, 5e-6 * el.ref_max);
   nodes::HostTensor lt{{1, 4, int64_t(ref.at("latent").shape[2]), int64_t(ref.at("latent").shape[3])}, latent};
   const auto img = ckp.vae->decode(lt, cpu::device(), std::nullopt);
   const Err ei = compare(img.data, ref.read_f32("image"));
   report(c, "image", ei);
-  EXPECT_LE(ei.mean, 1e-3);
+  EXPECT_LE(ei.max, 1e-4);  // measured ≤ 2e-6
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, ComfyFull,

@@ -149,6 +149,58 @@ TEST(Sd15Nodes, TiledDecodeIsCloseToTheFullDecode) {
   EXPECT_LE(worst, 2e-3f);
 }
 
+const nodes::LatentValue& latent_of(const nodes::Values& v) {
+  return dynamic_cast<const nodes::LatentValue&>(*std::get<std::shared_ptr<const nodes::Object>>(v.at("latent")));
+}
+
+// KSamplerAdvanced over steps [0, 2) keeping the leftover noise, then [2, end) without new
+// noise, is the same euler run as one KSampler (ComfyUI's two-pass recipe).
+TEST(Sd15Nodes, KSamplerAdvancedSplitRunEqualsOneKSampler) {
+  Device& cpu = cpu::device();
+  auto cond = [&](const char* t) {
+    return nodes::make_value<nodes::ConditioningValue>(std::vector<ConditioningEntry>{tiny().clip->encode(t, -1, cpu)});
+  };
+  nodes::Values common = {{"model", nodes::make_value<nodes::ModelValue>(tiny().model)},
+                          {"positive", cond("a red fox")}, {"negative", cond("")},
+                          {"latent_image", nodes::make_value<nodes::LatentValue>(nodes::HostTensor{{1, 4, 8, 8}, std::vector<float>(256, 0.f)})},
+                          {"steps", int64_t{4}}, {"cfg", 5.0}, {"sampler_name", std::string("euler")},
+                          {"scheduler", std::string("karras")}};
+  nodes::Values one = common;
+  one["seed"] = int64_t{123};
+  one["denoise"] = 1.0;
+  const auto full = latent_of(run_node("KSampler", one, cpu)).samples.data;
+
+  nodes::Values first = common;
+  first["add_noise"] = std::string("enable");
+  first["noise_seed"] = int64_t{123};
+  first["start_at_step"] = int64_t{0};
+  first["end_at_step"] = int64_t{2};
+  first["return_with_leftover_noise"] = std::string("enable");
+  nodes::Values second = first;
+  second["latent_image"] = run_node("KSamplerAdvanced", first, cpu).at("latent");
+  second["add_noise"] = std::string("disable");
+  second["start_at_step"] = int64_t{2};
+  second["end_at_step"] = int64_t{10000};
+  second["return_with_leftover_noise"] = std::string("disable");
+  const auto split = latent_of(run_node("KSamplerAdvanced", second, cpu)).samples.data;
+  EXPECT_LE(max_abs_diff(split, full), 1e-4f * max_abs(full));
+  EXPECT_GT(max_abs(full), 0.f);
+}
+
+TEST(Sd15Nodes, VaeLoaderOpensAStandaloneOrCheckpointVae) {
+  auto v = run_node("VAELoader", {{"vae_name", tiny_ckpt().string()}}, cpu::device());
+  const auto& vae = dynamic_cast<const nodes::VaeValue&>(*std::get<std::shared_ptr<const nodes::Object>>(v.at("vae")));
+  EXPECT_EQ(vae.vae->latent_channels(), 4);
+  nodes::HostTensor z{{1, 4, 2, 2}, std::vector<float>(16, 0.5f)};
+  EXPECT_EQ(vae.vae->decode(z, cpu::device(), std::nullopt).data, tiny().vae->decode(z, cpu::device(), std::nullopt).data);
+  try {
+    run_node("VAELoader", {{"vae_name", (data_dir() / "sd15" / "io.safetensors").string()}}, cpu::device());
+    ADD_FAILURE() << "no error";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("input 'vae_name'"), std::string::npos) << e.what();
+  }
+}
+
 // ---- bad inputs: the error names the node and the field.
 
 std::string run_error(const graph::Workflow& wf) {
