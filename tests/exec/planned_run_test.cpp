@@ -10,7 +10,9 @@
 #include "nodes/node.hpp"
 #include "nodes/schema_builders.hpp"
 #include "scheduler/plan_builder.hpp"
+#include "runtime/vulkan/vulkan_device.hpp"
 #include "scheduler/profiles.hpp"
+#include "scheduler/run_devices.hpp"
 #include "tests/common/paths.hpp"
 
 using namespace vkflow;
@@ -82,9 +84,9 @@ struct Planned {
   Machine machine = machine_from_profile(*find_profile("rx580-8gb"), {8ull << 30, 16ull << 30});
   PlanInput input;
   Plan plan;
-  explicit Planned(const graph::Workflow& wf) {
+  explicit Planned(const graph::Workflow& wf, graph::DevicePin pin = graph::DevicePin::Cpu) {
     BuildOptions b;
-    b.pin_all = graph::DevicePin::Cpu;
+    b.pin_all = pin;
     auto& reg = nodes::Registry::instance();
     input = build_plan_input(wf, {"a", "b"}, [&](std::string_view t) { return reg.find(t); }, b);
     plan = place(input, machine);
@@ -198,4 +200,35 @@ TEST(PlannedRun, OutOfMemoryWithNothingMoreFrugalFailsWithThePlannersReason) {
     EXPECT_EQ(e.node, "a");
     EXPECT_NE(std::string(e.what()).find("re-planning found no way to go on"), std::string::npos) << e.what();
   }
+}
+
+TEST(PlannedRun, VulkanAllocatorOverItsBudgetReplansAndCompletes) {
+  if (!vulkan::available()) GTEST_SKIP() << "no Vulkan device (llvmpipe or a GPU) on this machine";
+  // A Vulkan device whose allocator may hold 20 MiB, under a plan made for an 8 GiB card.
+  vulkan::Options o;
+  o.budget = 20 * MiB;
+  o.block_size = 2 * MiB;
+  vulkan::VulkanDevice capped(o);
+  auto wf = two_nodes(32, 8);
+  Planned p(wf, graph::DevicePin::Vulkan);
+  ASSERT_EQ(p.plan.steps[0].device_name, "vulkan0");
+  ASSERT_EQ(p.plan.steps[0].label, "whole");
+  RunDevices devices;
+  devices.put("vulkan0", capped);
+  auto opts = exec_options(scratch_dir("planned_run_vk_oom"), &wf);
+  opts.device_for = [&](const Placement& pl) -> Device& { return devices(pl); };
+  opts.plan_input = &p.input;
+  opts.machine = &p.machine;
+  Recorder rec;
+  opts.events.add(rec.observer());
+  RunReport r = execute(wf, p.plan, opts);
+  ASSERT_EQ(r.replans.size(), 1u);
+  EXPECT_EQ(r.replans[0].rfind("out of memory on vulkan0 (", 0), 0u) << r.replans[0];
+  EXPECT_NE(r.replans[0].find(") at node a (TestWorkspace, 'whole', requested 32.0 MiB"), std::string::npos) << r.replans[0];
+  EXPECT_NE(r.replans[0].find("now runs 'chunk 8' on vulkan0"), std::string::npos) << r.replans[0];
+  EXPECT_EQ(rec.nodes("finished"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(r.nodes[0].memory.device, "vulkan0");
+  EXPECT_EQ(r.nodes[0].memory.measured_peak, 8 * MiB);
+  ASSERT_EQ(r.devices.size(), 1u);
+  EXPECT_LE(r.devices[0].measured_peak, 20 * MiB);
 }
