@@ -47,12 +47,13 @@ uint64_t audio_bytes(const json& a) {
 
 // A node reading `in` bytes and producing `out` bytes with `scratch` bytes of workspace. Its
 // input and output are counted by the planner as live outputs (output_bytes), so the node's
-// own peak is only the scratch.
+// own peak is only the scratch. All of it is plain host memory (std::vector), not allocated
+// through a Device: it goes in host_peak_bytes, and the allocator-accounted peak is 0.
 Estimate buffers(const EstimateContext& ctx, uint64_t in, uint64_t out, uint64_t scratch, const char* port, json meta) {
   Estimate e;
   Footprint f;
   f.device = ctx.target;
-  f.peak_bytes = scratch;
+  f.host_peak_bytes = scratch;
   f.largest_alloc = std::max({in, out, scratch});
   f.flops = static_cast<double>(in + out);
   f.bytes_moved = static_cast<double>(in + out);

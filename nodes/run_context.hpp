@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "graph/workflow.hpp"
+#include "nodes/model_pool.hpp"
 #include "nodes/value.hpp"
 #include "runtime/core/device.hpp"
 
@@ -29,6 +30,9 @@ struct RunContext {
   std::function<bool()> cancelled = [] { return false; };
   // Output nodes report every file they wrote (the CLI lists them, events carry them).
   std::function<void(const std::filesystem::path&)> wrote_file = [](const std::filesystem::path&) {};
+  // Model weights resident for this run (nodes/model_pool.hpp): load through it so the plan's
+  // residency (free after last use, keep when used again) applies. The executor always sets it.
+  ModelPool* models = nullptr;
 };
 
 }  // namespace vkflow::nodes

@@ -1,7 +1,6 @@
 #pragma once
-// The plan used until (and wherever) the memory-budget planner does not make one: every
-// node on the CPU, in topological order. It is the seam the planner replaces: the CLI asks
-// for a Plan here and hands it to the executor, which knows nothing of how it was made.
+// A plan without the memory-budget planner: every node on the CPU, in topological order, no
+// estimates (tests that exercise the executor alone use it; `vkflow run` uses the planner).
 #include "graph/node_schema.hpp"
 #include "graph/workflow.hpp"
 #include "scheduler/plan.hpp"

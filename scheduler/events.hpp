@@ -5,7 +5,11 @@
 //   run_started {nodes}            started {index}           progress {step, total}
 //   finished {seconds}             cached {}                 skipped {reason}
 //   failed {error, seconds}        output {path}             freed {by}
-//   run_finished {seconds, ran, cached}                      cancelled {node}
+//   run_finished {seconds, ran, cached, skipped, devices: [DeviceMemory], replans}
+//   cancelled {node}               unloaded {model, device, by}
+//   out_of_memory {device, requested, in_use}    replanned {message, device_name, options}
+// "started" carries {device: "cpu"|"vulkan", device_name: "vulkan0", attempt (after a re-plan)};
+// "finished" carries {memory: NodeMemory} (scheduler/run_memory.hpp).
 #include <functional>
 #include <memory>
 #include <ostream>

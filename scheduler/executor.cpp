@@ -1,12 +1,17 @@
 #include "scheduler/executor.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include "nodes/node.hpp"
 #include "scheduler/input_values.hpp"
+#include "scheduler/replan.hpp"
+#include "scheduler/run_devices.hpp"
 
 namespace vkflow::scheduler {
 namespace {
@@ -71,6 +76,27 @@ nodes::Values resolve_inputs(const Step& s, const std::map<std::string, nodes::V
   return in;
 }
 
+// Per device the run touched: bytes in use before the run and the high-water since.
+struct DeviceWatch {
+  Device* dev = nullptr;
+  uint64_t baseline = 0, peak = 0;
+  void fold() { peak = std::max(peak, dev->memory().peak); }
+};
+
+uint64_t estimated_peak_on(const Plan& p, const std::string& device) {
+  uint64_t m = 0;
+  for (const auto& t : p.timeline)
+    if (t.device == device)
+      for (uint64_t b : t.peak) m = std::max(m, b);
+  return m;
+}
+
+uint64_t usable_on(const Plan& p, const std::string& device) {
+  for (const auto& t : p.timeline)
+    if (t.device == device) return t.usable;
+  return 0;
+}
+
 }  // namespace
 
 int RunReport::count(NodeStatus s) const {
@@ -94,6 +120,8 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
 
   std::vector<Step> steps = bind_plan(wf, plan);
   const int n = static_cast<int>(steps.size());
+  std::map<std::string, int> step_of;
+  for (int i = 0; i < n; ++i) step_of[steps[i].doc->id] = i;
 
   // Keys for every node first: they depend on upstream keys only, not on values.
   std::map<std::string, CacheKey> keys;
@@ -122,6 +150,47 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
     if (needed[i] && !hit[i])
       for (int p : steps[i].producers) last_use[p] = std::max(last_use[p], i);
 
+  // Model weights, devices watched for memory, and the plans in force: the caller's, then one
+  // per re-plan (deques: placements the steps point at stay put).
+  nodes::ModelPool own_pool;
+  nodes::ModelPool& pool = opts.models ? *opts.models : own_pool;
+  std::map<std::string, DeviceWatch> watch;  // by plan device name
+  std::deque<Plan> replanned;
+  std::deque<PlanInput> replanned_inputs;
+  const Plan* cur_plan = &plan;
+  const PlanInput* cur_input = opts.plan_input;
+  int cur_offset = 0;  // step index of cur_plan->steps[0]
+
+  auto device_of = [&](const Placement& p) -> std::pair<Device*, DeviceWatch*> {
+    Device& d = opts.device_for(p);
+    auto [it, fresh] = watch.try_emplace(plan_device_name(p));
+    if (fresh) {
+      it->second.dev = &d;
+      it->second.baseline = d.memory().in_use;
+      d.reset_peak();
+    }
+    return {&d, &it->second};
+  };
+  auto name_of = [&](const Device* d) {
+    for (const auto& [name, w] : watch)
+      if (w.dev == d) return name;
+    return d->name();
+  };
+  // After step i: free what the plan unloads there, and any model no later step names (a
+  // node may name its weights differently from its estimate; they must not outlive the run).
+  auto settle_models = [&](int i) {
+    const std::string& by = steps[i].doc->id;
+    for (const auto& r : steps[i].placement->unloads)
+      if (auto w = watch.find(r.device); w != watch.end() && pool.unload(r.model, *w->second.dev))
+        emit({{"event", "unloaded"}, {"model", r.model}, {"device", r.device}, {"by", by}});
+    std::set<std::string> later;
+    for (int j = i + 1; j < n; ++j)
+      if (needed[j] && !hit[j]) later.insert(steps[j].placement->models.begin(), steps[j].placement->models.end());
+    for (const auto& e : pool.entries())
+      if (!later.count(e.identity) && pool.unload(e.identity, *e.device))
+        emit({{"event", "unloaded"}, {"model", e.identity}, {"device", name_of(e.device)}, {"by", by}});
+  };
+
   RunReport report;
   std::map<std::string, nodes::Values> values;
   emit({{"event", "run_started"}, {"nodes", n}});
@@ -136,43 +205,90 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
     if (!needed[i]) {
       const char* why = s.consumers.empty() ? "it feeds no output node" : "its outputs feed only cached nodes";
       emit({{"event", "skipped"}, {"node", id}, {"type", type}, {"reason", why}});
-      report.nodes.push_back({id, type, NodeStatus::Skipped, 0});
+      report.nodes.push_back({id, type, NodeStatus::Skipped, 0, {}});
+      settle_models(i);
       continue;
     }
     if (hit[i]) {
       values[id] = std::move(prefetched[i]);
       prefetched.erase(i);
       emit({{"event", "cached"}, {"node", id}, {"type", type}, {"key", keys[id]}});
-      report.nodes.push_back({id, type, NodeStatus::Cached, 0});
+      report.nodes.push_back({id, type, NodeStatus::Cached, 0, {}});
     } else {
       const auto started = Clock::now();
-      emit({{"event", "started"}, {"node", id}, {"type", type}, {"index", i + 1},
-            {"device", s.placement->device == DeviceKind::Vulkan ? "vulkan" : "cpu"}});
       auto fail = [&](const std::string& what, bool bad_file) {
         emit({{"event", "failed"}, {"node", id}, {"type", type}, {"error", what}, {"seconds", since(started)}});
         return NodeFailed(id, type, what, bad_file);
       };
       nodes::Values out;
-      try {
-        nodes::Values in = resolve_inputs(s, values);
-        Device& dev = opts.device_for(*s.placement);
-        nodes::RunContext ctx{*s.doc, in, dev, s.placement->options, opts.env};
-        ctx.progress = [&](int64_t step, int64_t total) {
-          emit({{"event", "progress"}, {"node", id}, {"type", type}, {"step", step}, {"total", total}});
-        };
-        ctx.cancelled = cancelled;
-        ctx.wrote_file = [&](const std::filesystem::path& p) {
-          report.outputs.push_back(p);
-          emit({{"event", "output"}, {"node", id}, {"type", type}, {"path", p.string()}});
-        };
-        out = s.def->run(ctx);
-      } catch (const Cancelled&) {
-        emit({{"event", "cancelled"}, {"node", id}, {"type", type}});
-        throw;
-      } catch (const FormatError& e) {
-        throw fail(e.what(), true);
-      } catch (const std::exception& e) {
-        throw fail(e.what(), false);
+      NodeMemory mem;
+      for (int attempt = 0;; ++attempt) {
+        const Placement& pl = *steps[i].placement;
+        const std::string dev_name = plan_device_name(pl);
+        json ev = {{"event", "started"}, {"node", id}, {"type", type}, {"index", i + 1},
+                   {"device", pl.device == DeviceKind::Vulkan ? "vulkan" : "cpu"}, {"device_name", dev_name}};
+        if (attempt) ev["attempt"] = attempt + 1;
+        emit(ev);
+        try {
+          nodes::Values in = resolve_inputs(s, values);
+          auto [dev, w] = device_of(pl);
+          w->fold();
+          dev->reset_peak();
+          const uint64_t start = dev->memory().in_use;
+          nodes::RunContext ctx{*s.doc, in, *dev, pl.options, opts.env};
+          ctx.progress = [&](int64_t step, int64_t total) {
+            emit({{"event", "progress"}, {"node", id}, {"type", type}, {"step", step}, {"total", total}});
+          };
+          ctx.cancelled = cancelled;
+          ctx.wrote_file = [&](const std::filesystem::path& p) {
+            report.outputs.push_back(p);
+            emit({{"event", "output"}, {"node", id}, {"type", type}, {"path", p.string()}});
+          };
+          ctx.models = &pool;
+          out = s.def->run(ctx);
+          const MemoryStats after = dev->memory();
+          w->fold();
+          // What stays allocated after the node is the weights it loaded (through the pool,
+          // or owned by a model handle) and any device outputs; the rest of its high-water
+          // is working memory.
+          mem = NodeMemory{dev_name};
+          mem.measured_weights = after.in_use > start ? after.in_use - start : 0;
+          const uint64_t used = after.peak > start ? after.peak - start : 0;
+          mem.measured_peak = used > mem.measured_weights ? used - mem.measured_weights : 0;
+          mem.estimated_peak = pl.allocator_peak_bytes;
+          for (const auto& r : pl.loads)
+            if (r.device == dev_name) mem.estimated_weights += r.bytes;
+          break;
+        } catch (const Cancelled&) {
+          emit({{"event", "cancelled"}, {"node", id}, {"type", type}});
+          throw;
+        } catch (const OutOfMemory& e) {
+          // Free every model weight, keep finished outputs, re-plan from this node on.
+          pool.clear();
+          emit({{"event", "out_of_memory"}, {"node", id}, {"type", type}, {"device", dev_name},
+                {"requested", e.requested}, {"in_use", e.in_use}});
+          if (!cur_input || !opts.machine || attempt >= opts.max_replans) throw fail(e.what(), false);
+          Replan r;
+          try {
+            r = replan_after_oom(*cur_input, *opts.machine, *cur_plan, static_cast<size_t>(i - cur_offset), e);
+          } catch (const Error& pe) {
+            throw fail(std::string(e.what()) + "; re-planning found no way to go on: " + pe.what(), false);
+          }
+          replanned.push_back(std::move(r.plan));
+          replanned_inputs.push_back(std::move(r.input));
+          cur_plan = &replanned.back();
+          cur_input = &replanned_inputs.back();
+          cur_offset = i;
+          for (const auto& np : cur_plan->steps)
+            if (auto it = step_of.find(np.node); it != step_of.end()) steps[it->second].placement = &np;
+          report.replans.push_back(r.message);
+          emit({{"event", "replanned"}, {"node", id}, {"type", type}, {"message", r.message},
+                {"device_name", plan_device_name(*steps[i].placement)}, {"options", steps[i].placement->options}});
+        } catch (const FormatError& e) {
+          throw fail(e.what(), true);
+        } catch (const std::exception& e) {
+          throw fail(e.what(), false);
+        }
       }
       if (cancelled()) {  // the node stopped early at a safe point
         emit({{"event", "cancelled"}, {"node", id}, {"type", type}});
@@ -181,8 +297,8 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
       for (const auto& o : s.def->schema.outputs)
         if (!out.count(o.name)) throw fail("produced no value for output '" + o.name + "'", false);
       double secs = since(started);
-      emit({{"event", "finished"}, {"node", id}, {"type", type}, {"seconds", secs}});
-      report.nodes.push_back({id, type, NodeStatus::Ran, secs});
+      emit({{"event", "finished"}, {"node", id}, {"type", type}, {"seconds", secs}, {"memory", mem.to_json()}});
+      report.nodes.push_back({id, type, NodeStatus::Ran, secs, mem});
       if (opts.cache && !s.def->schema.output_node) {
         try {
           opts.cache->put(keys[id], out);
@@ -199,11 +315,22 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
         }
       }
     }
+    settle_models(i);
     if (last_use[i] < 0 && values.erase(id)) report.freed.push_back({id, id});
   }
   report.seconds = since(t0);
+  json devices = json::array();
+  for (auto& [name, w] : watch) {
+    w.fold();
+    DeviceMemory d{name, w.dev->name(), w.peak > w.baseline ? w.peak - w.baseline : 0,
+                   estimated_peak_on(plan, name), usable_on(plan, name)};
+    for (const auto& p : replanned) d.estimated_peak = std::max(d.estimated_peak, estimated_peak_on(p, name));
+    devices.push_back(d.to_json());
+    report.devices.push_back(std::move(d));
+  }
   emit({{"event", "run_finished"}, {"seconds", report.seconds}, {"ran", report.count(NodeStatus::Ran)},
-        {"cached", report.count(NodeStatus::Cached)}, {"skipped", report.count(NodeStatus::Skipped)}});
+        {"cached", report.count(NodeStatus::Cached)}, {"skipped", report.count(NodeStatus::Skipped)},
+        {"devices", devices}, {"replans", report.replans.size()}});
   return report;
 }
 

@@ -31,6 +31,9 @@ struct Placement {
   std::vector<std::string> models;   // every model identity it uses
   uint64_t weight_bytes = 0;         // estimated resident weights (device + streamed on host)
   uint64_t peak_bytes = 0;           // estimated activations + workspace
+  // The part of peak_bytes the device's allocator accounts (Footprint::peak_bytes; on the CPU
+  // peak_bytes adds plain host buffers): what `vkflow run` measures against.
+  uint64_t allocator_peak_bytes = 0;
   double seconds = 0;                // rough time estimate (compute + loads before it)
   std::vector<std::string> load;     // model identities to load before this node runs
   std::vector<std::string> unload;   // model identities to free after it

@@ -67,6 +67,8 @@ PlanInput build_plan_input(const graph::Workflow& wf, const std::vector<std::str
       nodes::Estimate e;
       try {
         e = def->estimate(ctx);
+      } catch (const FormatError& err) {  // an unreadable model file stays a bad input file
+        throw FormatError("node '" + id + "' (" + doc.type + "): estimate", err.what());
       } catch (const Error& err) {
         throw Error("node '" + id + "' (" + doc.type + "): estimate: " + err.what());
       }

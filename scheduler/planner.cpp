@@ -252,6 +252,7 @@ Plan place(const PlanInput& in, const Machine& m, const PlannerOptions& opt) {
     p.model_file = p.models.empty() ? "" : p.models.front();
     p.weight_bytes = fp.weight_bytes();
     p.peak_bytes = c.device == host ? fp.peak_bytes + fp.host_peak_bytes : fp.peak_bytes;
+    p.allocator_peak_bytes = fp.peak_bytes;
     p.seconds = ev.step_seconds[i];
     p.loads = ev.loads[i];
     p.unloads = ev.unloads[i];

@@ -9,25 +9,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_helpers.hpp"
 #include "tests/common/paths.hpp"
 
 using namespace vkflow::test;
 
 namespace {
-struct Result {
-  int rc;
-  std::string out;
-};
-Result run(const std::string& args) {
-  std::string cmd = (binary_dir() / "vkflow").string() + " plan " + args + " 2>&1";
-  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p.get())) > 0) out.append(buf.data(), n);
-  int status = pclose(p.release());
-  return {WEXITSTATUS(status), out};
-}
+using Result = CliResult;
+Result run(const std::string& args) { return vkflow_cli("plan " + args); }
 
 std::string workflow(const std::string& extra_save = "") {
   auto dir = scratch_dir("planner_cli");
