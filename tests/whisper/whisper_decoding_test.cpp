@@ -77,6 +77,21 @@ TEST_F(WhisperDecodingTest, BeamCandidatesAreScoredAsAFreshDecoderScoresThem) {
   EXPECT_NEAR(beam.sum_logprob, std::accumulate(want.begin(), want.end(), 0.0), 1e-3);
   EXPECT_NEAR(beam.avg_logprob, beam.sum_logprob / (beam.tokens.size() + 1), 1e-9);
 
+  // The batched beam step on the other devices (the CPU's encoder output uploaded, so no
+  // slow encoder run on llvmpipe): same tokens, same scores.
+  for (Device* dev : test_devices()) {
+    if (dev->kind() == DeviceKind::Cpu) continue;
+    SCOPED_TRACE(dev->name());
+    const WhisperModel m = WhisperModel::load(whisper_tiny("bin"), *dev);
+    const Tensor f = Tensor::from_f32(*dev, {1, 1500, 64}, features().to_f32());
+    DecodingOptions short_opt = opt;
+    short_opt.sample_len = 3;
+    const DecodingResult cpu_r = decode(model(), features(), tok(), short_opt);
+    const DecodingResult dev_r = decode(m, f, tok(), short_opt);
+    EXPECT_EQ(dev_r.tokens, cpu_r.tokens);
+    EXPECT_NEAR(dev_r.sum_logprob, cpu_r.sum_logprob, 1e-2);
+  }
+
   // Greedy through the same code path is still openai-whisper's greedy decode.
   opt.beam_size = 0;
   const auto want_greedy = whisper_tokens("greedy_tokens_notimestamps");

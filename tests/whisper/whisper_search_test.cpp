@@ -53,6 +53,28 @@ class TableState final : public SequenceState {
   int* feeds_;
 };
 
+// The same scorer as a batch: one history per row.
+class TableBatch final : public BatchState {
+ public:
+  explicit TableBatch(int* steps) : steps_(steps) {}
+  std::vector<std::vector<float>> step(const std::vector<size_t>& sources, const std::vector<int32_t>& tokens) override {
+    ++*steps_;
+    std::vector<std::vector<int32_t>> next;
+    std::vector<std::vector<float>> out;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      next.push_back(rows_.at(sources[i]));
+      next.back().push_back(tokens[i]);
+      out.push_back(logits_after(next.back()));
+    }
+    rows_ = std::move(next);
+    return out;
+  }
+
+ private:
+  std::vector<std::vector<int32_t>> rows_{{}};
+  int* steps_;
+};
+
 SearchConfig config(int sample_len = 8) {
   SearchConfig c;
   c.eot = kEot;
@@ -96,9 +118,10 @@ TEST(WhisperSearch, BeamFindsTheBestRankedSequence) {
   const Hypothesis& truth = best_ranked(all);
   EXPECT_EQ(truth.tokens, (std::vector<int32_t>{1, 1}));
 
-  int feeds = 0;
-  TableState s(&feeds);
+  int feeds = 0, steps = 0;
+  TableBatch s(&steps);
   const auto cands = beam_search(s, logits_after({}), {}, 2, 1.0, config());
+  EXPECT_EQ(steps, 2);  // one batched step per token, however many beams
   ASSERT_EQ(cands.size(), 2u);  // round(beam_size * patience) finished candidates
   for (const auto& c : cands) EXPECT_TRUE(c.finished);
   const Hypothesis& best = best_ranked(cands);
@@ -112,16 +135,16 @@ TEST(WhisperSearch, BeamFindsTheBestRankedSequence) {
 }
 
 TEST(WhisperSearch, PatienceCollectsMoreCandidates) {
-  int feeds = 0;
-  TableState s(&feeds);
+  int steps = 0;
+  TableBatch s(&steps);
   const auto cands = beam_search(s, logits_after({}), {}, 2, 2.0, config());
   EXPECT_EQ(cands.size(), 4u);
   EXPECT_THROW(beam_search(s, logits_after({}), {}, 0, 1.0, config()), Error);
 }
 
 TEST(WhisperSearch, UnfinishedBeamsFillUpAtTheLengthLimit) {
-  int feeds = 0;
-  TableState s(&feeds);
+  int steps = 0;
+  TableBatch s(&steps);
   const auto cands = beam_search(s, logits_after({}), {}, 3, 1.0, config(1));
   ASSERT_EQ(cands.size(), 3u);
   // After one step nothing has ended; the three best one-token prefixes are returned.

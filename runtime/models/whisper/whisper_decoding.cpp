@@ -37,6 +37,23 @@ class DecoderState final : public SequenceState {
   WhisperDecoder dec_;
 };
 
+// Beam search's batch: all beams in one decoder whose cache rows are reordered each step.
+class DecoderBatch final : public BatchState {
+ public:
+  explicit DecoderBatch(WhisperDecoder d) : dec_(std::move(d)) {}
+  std::vector<std::vector<float>> step(const std::vector<size_t>& sources, const std::vector<int32_t>& tokens) override {
+    dec_.select_rows(sources);
+    const std::vector<float> all = dec_.step(tokens).to_f32();
+    const size_t v = all.size() / tokens.size();
+    std::vector<std::vector<float>> rows;
+    for (size_t i = 0; i < tokens.size(); ++i) rows.emplace_back(all.begin() + i * v, all.begin() + (i + 1) * v);
+    return rows;
+  }
+
+ private:
+  WhisperDecoder dec_;
+};
+
 std::string strip(const std::string& s) {
   const size_t a = s.find_first_not_of(" \t\r\n");
   if (a == std::string::npos) return {};
@@ -135,7 +152,8 @@ DecodingResult decode(const WhisperModel& model, const Tensor& audio_features, c
 
   std::vector<Hypothesis> candidates;
   if (opt.temperature == 0 && opt.beam_size > 0) {
-    candidates = beam_search(start, std::move(first_logits), initial, opt.beam_size, opt.patience, cfg);
+    DecoderBatch batch(start.decoder());
+    candidates = beam_search(batch, std::move(first_logits), initial, opt.beam_size, opt.patience, cfg);
   } else {
     const int n = opt.temperature > 0 ? std::max(opt.best_of, 1) : 1;
     std::mt19937_64 rng(opt.seed);

@@ -59,8 +59,7 @@ std::vector<int32_t> joined(const std::vector<int32_t>& a, const std::vector<int
 
 struct Beam {
   Hypothesis h;
-  std::unique_ptr<SequenceState> state;
-  std::vector<float> logits;  // next-token logits after h.tokens
+  std::vector<float> logits;  // next-token logits after h.tokens (row of the batch state)
 };
 
 }  // namespace
@@ -99,7 +98,7 @@ Hypothesis sample_sequence(SequenceState& state, std::vector<float> logits, cons
   return h;
 }
 
-std::vector<Hypothesis> beam_search(const SequenceState& state, std::vector<float> first_logits,
+std::vector<Hypothesis> beam_search(BatchState& state, std::vector<float> first_logits,
                                     const std::vector<int32_t>& initial, int beam_size, double patience,
                                     const SearchConfig& cfg) {
   if (beam_size < 1) throw Error("whisper decode: beam_size must be at least 1");
@@ -109,7 +108,7 @@ std::vector<Hypothesis> beam_search(const SequenceState& state, std::vector<floa
   // openai starts with beam_size copies of one prefix; their candidates coincide, so one beam
   // gives the same first step.
   std::vector<Beam> live;
-  live.push_back({Hypothesis{}, state.fork(), std::move(first_logits)});
+  live.push_back({Hypothesis{}, std::move(first_logits)});
   std::vector<Hypothesis> finished;
   std::map<std::vector<int32_t>, size_t> finished_index;
 
@@ -165,13 +164,17 @@ std::vector<Hypothesis> beam_search(const SequenceState& state, std::vector<floa
     const bool at_end = completed || step + 1 == cfg.sample_len ||
                         static_cast<int64_t>(initial.size() + static_cast<size_t>(step) + 1) > cfg.n_ctx;
     std::vector<Beam> next;
+    std::vector<size_t> sources;
+    std::vector<int32_t> tokens;
     for (Candidate* c : kept) {
-      Beam b{std::move(c->h), nullptr, {}};
-      if (!at_end) {
-        b.state = live[c->source].state->fork();
-        b.logits = b.state->feed({c->last});
-      }
-      next.push_back(std::move(b));
+      sources.push_back(c->source);
+      tokens.push_back(c->last);
+      next.push_back({std::move(c->h), {}});
+    }
+    if (!at_end) {
+      std::vector<std::vector<float>> rows = state.step(sources, tokens);
+      if (rows.size() != next.size()) throw Error("whisper decode: the batch state returned the wrong row count");
+      for (size_t i = 0; i < next.size(); ++i) next[i].logits = std::move(rows[i]);
     }
     live = std::move(next);
     if (at_end) break;

@@ -22,6 +22,16 @@ class SequenceState {
   virtual std::vector<float> feed(const std::vector<int32_t>& tokens) = 0;
 };
 
+// Rows of sequences that advance together (beam search's batch): row i of the new batch
+// continues the current row sources[i] with tokens[i]; returns every new row's next-token
+// logits. Before the first step the batch is the one row after the initial tokens.
+class BatchState {
+ public:
+  virtual ~BatchState() = default;
+  virtual std::vector<std::vector<float>> step(const std::vector<size_t>& sources,
+                                               const std::vector<int32_t>& tokens) = 0;
+};
+
 struct SearchConfig {
   const LogitFilters* filters = nullptr;  // applied to every row before sampling
   int32_t eot = 0;
@@ -50,7 +60,7 @@ Hypothesis sample_sequence(SequenceState& state, std::vector<float> first_logits
 // Beam search with `beam_size` beams; finished candidates are collected until
 // round(beam_size * patience) of them exist. Returns the finished candidates (topped up with
 // the best unfinished beams, as finalize() does) in the order they were collected.
-std::vector<Hypothesis> beam_search(const SequenceState& state, std::vector<float> first_logits,
+std::vector<Hypothesis> beam_search(BatchState& state, std::vector<float> first_logits,
                                     const std::vector<int32_t>& initial, int beam_size, double patience,
                                     const SearchConfig& cfg);
 
