@@ -128,14 +128,21 @@ Estimate estimate_transcribe(EstimateContext& ctx) {
   Estimate e;
   e.outputs["transcript"] = {{"seconds", seconds}};
   e.output_bytes = static_cast<uint64_t>(seconds * 400);  // ~3 tokens/s with their details
-  if (!m.is_object() || !m.contains("path")) {  // unknown model: nothing to plan with
+  auto unknown = [&] {  // nothing to plan with: WhisperLoader reports a bad file when it runs
     Footprint f;
     f.device = ctx.target;
     f.note = "model size unknown";
     e.variants.push_back(f);
     return e;
+  };
+  if (!m.is_object() || !m.contains("path")) return unknown();
+  models::ModelHeader h;
+  try {
+    h = models::read_model_header(m["path"].get<std::string>());
+    if (h.arch != formats::arch::kWhisper) return unknown();
+  } catch (const FormatError&) {
+    return unknown();
   }
-  const models::ModelHeader h = models::read_model_header(m["path"].get<std::string>());
   // Host: the 16 kHz mono copy, its resampling, and the clip's log-mel (100 frames/s).
   const auto dims = models::whisper_dims(h);
   const uint64_t host = static_cast<uint64_t>((seconds + 30) * (16000.0 * 4 * 2 + 100.0 * dims.n_mels * 4));

@@ -215,6 +215,15 @@ TEST_F(WhisperNodes, CliRunWritesTranscriptFiles) {
   r = vkflow("run " + common + " --set language=klingon --device cpu" + fast);
   EXPECT_EQ(r.rc, 1) << r.out;
   EXPECT_NE(r.out.find("input 'language'"), std::string::npos) << r.out;
+  // Unreadable inputs: exit 5, naming the node and the file.
+  r = vkflow("run " + wf + " --set audio=" + speech.string() + " --set model=" + speech.string() + " --device cpu --out " +
+             out.string());
+  EXPECT_EQ(r.rc, 5) << r.out;
+  EXPECT_NE(r.out.find("WhisperLoader"), std::string::npos) << r.out;
+  r = vkflow("run " + wf + " --set audio=" + (data_dir() / "media" / "not_audio.wav").string() + " --set model=" +
+             whisper_tiny_bin().string() + " --device cpu --out " + out.string());
+  EXPECT_EQ(r.rc, 5) << r.out;
+  EXPECT_NE(r.out.find("not_audio.wav"), std::string::npos) << r.out;
   r = vkflow("run " + wf + " --set audio=" + speech.string() + " --set model=/nonexistent.bin --out " + out.string());
   EXPECT_EQ(r.rc, 3) << r.out;  // model_not_found
   EXPECT_NE(r.out.find("nonexistent.bin"), std::string::npos) << r.out;
