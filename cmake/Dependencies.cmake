@@ -4,6 +4,7 @@ find_package(Vulkan REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(Boost 1.74 REQUIRED)            # Boost.Graph is header-only
 find_package(PNG REQUIRED)
+find_package(ZLIB REQUIRED)               # Whisper's compression ratio (libpng needs it too)
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)

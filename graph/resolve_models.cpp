@@ -19,6 +19,9 @@ std::vector<fs::path> model_candidates(const std::string& name, const std::strin
   if (!models_dir.empty())
     for (const auto& sub : model_subfolders(model_folder)) out.push_back(models_dir / sub / p);
   if (!workflow_dir.empty()) out.push_back(workflow_dir / p);
+  // A path typed on the command line (--set model=models/x.bin) is relative to where one is.
+  std::error_code ec;
+  if (auto cwd = fs::current_path(ec); !ec && cwd != workflow_dir) out.push_back(cwd / p);
   return out;
 }
 

@@ -18,7 +18,8 @@ namespace vkflow::graph {
 std::vector<std::string> model_subfolders(const std::string& model_folder);
 
 // Every place `name` may be, in search order: the name itself when absolute; otherwise
-// models_dir/<subfolder>/name for each subfolder, then workflow_dir/name.
+// models_dir/<subfolder>/name for each subfolder, then workflow_dir/name, then the current
+// folder's name.
 std::vector<std::filesystem::path> model_candidates(const std::string& name, const std::string& model_folder,
                                                     const std::filesystem::path& models_dir,
                                                     const std::filesystem::path& workflow_dir);

@@ -48,6 +48,20 @@ inline graph::InputSpec string_param(std::string name, std::string def, std::str
   return s;
 }
 
+inline graph::InputSpec bool_param(std::string name, bool def, std::string description = {}) {
+  graph::InputSpec s = port(std::move(name), graph::types::BOOL, std::move(description));
+  s.required = false;
+  s.default_value = def;
+  return s;
+}
+
+// A required STRING naming a model file or folder, resolved in the models folder's `folder`.
+inline graph::InputSpec model_param(std::string name, std::string folder, std::string description = {}) {
+  graph::InputSpec s = port(std::move(name), graph::types::STRING, std::move(description));
+  s.model_folder = std::move(folder);
+  return s;
+}
+
 // A STRING restricted to `choices`, defaulting to `def`.
 inline graph::InputSpec choice_param(std::string name, std::string def, std::vector<std::string> choices,
                                      std::string description = {}) {

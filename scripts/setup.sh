@@ -4,7 +4,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build pkg-config git
   libvulkan-dev glslang-dev glslang-tools spirv-tools mesa-vulkan-drivers vulkan-tools
-  nlohmann-json3-dev libboost-graph-dev libpng-dev libsndfile1-dev libspdlog-dev libfmt-dev
+  nlohmann-json3-dev libboost-graph-dev libpng-dev zlib1g-dev libsndfile1-dev libspdlog-dev libfmt-dev
   libcli11-dev libsamplerate0-dev libfftw3-dev libopenblas-dev libicu-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang libclang-rt-14-dev

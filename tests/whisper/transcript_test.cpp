@@ -36,11 +36,37 @@ TEST(WhisperTranscript, SplitsAtTimestampPairs) {
   EXPECT_EQ(render_srt(segs),
             "1\n00:00:30,000 --> 00:00:31,000\nHello world.\n\n2\n00:00:31,000 --> 00:00:32,600\nNext -> one\n\n");
   EXPECT_EQ(render_vtt(segs), "WEBVTT\n\n00:30.000 --> 00:31.000\nHello world.\n\n00:31.000 --> 00:32.600\nNext -> one\n\n");
-  const auto j = nlohmann::json::parse(render_json(segs, "en"));
+  EXPECT_EQ(render_lrc(segs), "[00:30.00]Hello world.\n[00:31.00]Next -> one\n");
+  EXPECT_EQ(render_csv(segs), "start,end,text\n30000,31000,\"Hello world.\"\n31000,32600,\"Next --> one\"\n");
+  Transcript t;
+  t.language = "en";
+  t.segments = segs;
+  const auto j = nlohmann::json::parse(render_json(t));
   EXPECT_EQ(j["text"], " Hello world. Next --> one");
   EXPECT_EQ(j["language"], "en");
   EXPECT_EQ(j["segments"].size(), 2u);
   EXPECT_EQ(j["segments"][1]["id"], 1);
+  EXPECT_EQ(render_json(parse_transcript_json(render_json(t), "test")), render_json(t));
+  EXPECT_THROW(parse_transcript_json("{\"segments\": 3}", "test"), FormatError);
+}
+
+TEST(WhisperTranscript, CsvQuotesAndTokenTimes) {
+  Segment s;
+  s.start = 1.0, s.end = 2.0, s.text = " say \"hi\"";
+  EXPECT_EQ(render_csv({s}), "start,end,text\n1000,2000,\"say \"\"hi\"\"\"\n");
+  // Text tokens share the time between the timestamps around them by length.
+  const int32_t tb = tok().timestamp_begin();
+  s.tokens = cat({{tb + 50}, tok().encode(" ab"), tok().encode(" hello"), {tb + 100}});
+  ASSERT_EQ(s.tokens.size(), 4u);
+  add_token_info(s, {-0.1f, -0.2f, -0.3f, -0.4f}, tok(), 10.0);
+  ASSERT_EQ(s.token_info.size(), 4u);
+  EXPECT_DOUBLE_EQ(s.token_info[0].start, 11.0);
+  EXPECT_DOUBLE_EQ(s.token_info[1].start, 11.0);
+  EXPECT_NEAR(s.token_info[1].end, 11.0 + 3.0 / 9.0, 1e-12);  // " ab" is 3 of 9 bytes
+  EXPECT_DOUBLE_EQ(s.token_info[2].end, 12.0);
+  EXPECT_DOUBLE_EQ(s.token_info[3].start, 12.0);
+  EXPECT_NEAR(s.token_info[2].prob, std::exp(-0.3), 1e-6);
+  EXPECT_EQ(s.token_info[1].text, " ab");
 }
 
 TEST(WhisperTranscript, NoTimestampPairIsOneSegment) {

@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "runtime/core/error.hpp"
-#include "runtime/models/whisper/whisper_greedy.hpp"
+#include "runtime/models/whisper/whisper_decoding.hpp"
 #include "runtime/models/whisper/whisper_logit_filters.hpp"
 #include "tests/common/devices.hpp"
 #include "tests/whisper/whisper_fixture.hpp"
@@ -39,11 +39,11 @@ TEST_P(WhisperGreedyTest, MatchesOpenaiDecode) {
     opt.sample_len = static_cast<int>(n);
     auto head = [n](const std::vector<int32_t>& v) { return std::vector<int32_t>(v.begin(), v.begin() + n); };
     opt.without_timestamps = true;
-    const DecodingResult plain = decode_greedy(m, enc, tok(), opt);
+    const DecodingResult plain = decode(m, enc, tok(), opt);
     EXPECT_EQ(plain.tokens, head(want_plain));
     EXPECT_LT(plain.avg_logprob, 0.0);
     opt.without_timestamps = false;
-    EXPECT_EQ(decode_greedy(m, enc, tok(), opt).tokens, head(want_ts));
+    EXPECT_EQ(decode(m, enc, tok(), opt).tokens, head(want_ts));
   }
 }
 

@@ -35,20 +35,36 @@ Segment make_segment(const std::vector<int32_t>& toks, double start, double end,
   return s;
 }
 
+bool single_timestamp_ending(const std::vector<int32_t>& tokens, int32_t tb) {
+  const size_t n = tokens.size();
+  return n >= 2 && tokens[n - 2] < tb && tokens[n - 1] >= tb;
+}
+
+// openai transcribe(): a segment ends after each pair of consecutive timestamps; a single
+// timestamp at the end closes the last one too.
+std::vector<size_t> segment_slices(const std::vector<int32_t>& tokens, int32_t tb) {
+  const size_t n = tokens.size();
+  std::vector<size_t> slices;
+  for (size_t i = 0; i + 1 < n; ++i)
+    if (tokens[i] >= tb && tokens[i + 1] >= tb) slices.push_back(i + 1);
+  if (!slices.empty() && single_timestamp_ending(tokens, tb)) slices.push_back(n);
+  return slices;
+}
+
 }  // namespace
+
+std::string Transcript::text() const {
+  std::string out;
+  for (const Segment& s : segments) out += s.text;
+  return out;
+}
 
 std::vector<Segment> split_segments(const std::vector<int32_t>& tokens, const text::WhisperTokenizer& tok,
                                     double offset, double duration, double time_precision) {
   const int32_t tb = tok.timestamp_begin();
-  auto is_ts = [&](size_t i) { return tokens[i] >= tb; };
-  const size_t n = tokens.size();
-  std::vector<size_t> slices;
-  for (size_t i = 0; i + 1 < n; ++i)
-    if (is_ts(i) && is_ts(i + 1)) slices.push_back(i + 1);
   std::vector<Segment> out;
+  const std::vector<size_t> slices = segment_slices(tokens, tb);
   if (!slices.empty()) {
-    const bool single_timestamp_ending = n >= 2 && !is_ts(n - 2) && is_ts(n - 1);
-    if (single_timestamp_ending) slices.push_back(n);
     size_t last = 0;
     for (size_t cur : slices) {
       const std::vector<int32_t> part(tokens.begin() + static_cast<std::ptrdiff_t>(last),
@@ -66,6 +82,49 @@ std::vector<Segment> split_segments(const std::vector<int32_t>& tokens, const te
   if (last_ts > tb) dur = (last_ts - tb) * time_precision;
   out.push_back(make_segment(tokens, offset, offset + dur, tok));
   return out;
+}
+
+int64_t seek_advance(const std::vector<int32_t>& tokens, const text::WhisperTokenizer& tok, int64_t segment_frames,
+                     int64_t input_stride) {
+  const int32_t tb = tok.timestamp_begin();
+  const std::vector<size_t> slices = segment_slices(tokens, tb);
+  if (slices.empty() || single_timestamp_ending(tokens, tb)) return segment_frames;
+  // Mid-speech: the next window starts at the last complete segment's end.
+  const int64_t advance = static_cast<int64_t>(tokens[slices.back() - 1] - tb) * input_stride;
+  return advance > 0 ? advance : segment_frames;  // never stall
+}
+
+void add_token_info(Segment& seg, const std::vector<float>& logprobs, const text::WhisperTokenizer& tok,
+                    double offset, double time_precision) {
+  const int32_t tb = tok.timestamp_begin();
+  const size_t n = seg.tokens.size();
+  seg.token_info.assign(n, TokenInfo{});
+  for (size_t i = 0; i < n; ++i) {
+    TokenInfo& ti = seg.token_info[i];
+    ti.id = seg.tokens[i];
+    ti.text = tok.token_text(ti.id);
+    ti.prob = i < logprobs.size() ? static_cast<float>(std::exp(double(logprobs[i]))) : 0.0f;
+    if (ti.id >= tb) ti.start = ti.end = offset + (ti.id - tb) * time_precision;
+  }
+  // Runs of text tokens share the time between the timestamps around them by byte length.
+  for (size_t i = 0; i < n;) {
+    if (seg.tokens[i] >= tb) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    double bytes = 0;
+    for (; j < n && seg.tokens[j] < tb; ++j) bytes += std::max<size_t>(seg.token_info[j].text.size(), 1);
+    const double t0 = i > 0 ? seg.token_info[i - 1].end : seg.start;
+    const double t1 = std::max(t0, j < n ? seg.token_info[j].start : seg.end);
+    double at = 0;
+    for (size_t k = i; k < j; ++k) {
+      seg.token_info[k].start = t0 + (t1 - t0) * at / bytes;
+      at += std::max<size_t>(seg.token_info[k].text.size(), 1);
+      seg.token_info[k].end = t0 + (t1 - t0) * at / bytes;
+    }
+    i = j;
+  }
 }
 
 std::string format_timestamp(double seconds, bool always_include_hours, char decimal_marker) {
@@ -108,18 +167,79 @@ std::string render_vtt(const std::vector<Segment>& segs) {
   return out;
 }
 
-std::string render_json(const std::vector<Segment>& segs, const std::string& language) {
-  nlohmann::json j;
-  std::string text;
-  j["segments"] = nlohmann::json::array();
-  for (size_t i = 0; i < segs.size(); ++i) {
-    text += segs[i].text;
-    j["segments"].push_back({{"id", i}, {"start", segs[i].start}, {"end", segs[i].end}, {"text", segs[i].text},
-                             {"tokens", segs[i].tokens}});
+std::string render_lrc(const std::vector<Segment>& segs) {
+  std::string out;
+  char buf[32];
+  for (const Segment& s : segs) {
+    const int64_t cs = std::llround(s.start * 100.0);
+    std::snprintf(buf, sizeof buf, "[%02lld:%02lld.%02lld]", (long long)(cs / 6000), (long long)(cs / 100 % 60),
+                  (long long)(cs % 100));
+    out += buf + cue_text(s.text) + "\n";
   }
-  j["text"] = text;
-  j["language"] = language;
+  return out;
+}
+
+std::string render_csv(const std::vector<Segment>& segs) {
+  std::string out = "start,end,text\n";
+  for (const Segment& s : segs) {
+    std::string q;
+    for (char c : strip(s.text)) {
+      if (c == '"') q += '"';
+      q += c == '\n' || c == '\r' ? ' ' : c;
+    }
+    out += std::to_string(std::llround(s.start * 1000.0)) + "," + std::to_string(std::llround(s.end * 1000.0)) +
+           ",\"" + q + "\"\n";
+  }
+  return out;
+}
+
+std::string render_json(const Transcript& t) {
+  nlohmann::json j;
+  j["text"] = t.text();
+  j["language"] = t.language;
+  j["task"] = t.task;
+  j["duration"] = t.duration;
+  j["segments"] = nlohmann::json::array();
+  for (size_t i = 0; i < t.segments.size(); ++i) {
+    const Segment& s = t.segments[i];
+    nlohmann::json details = nlohmann::json::array();
+    for (const TokenInfo& ti : s.token_info)
+      details.push_back({{"id", ti.id}, {"text", ti.text}, {"p", ti.prob}, {"start", ti.start}, {"end", ti.end}});
+    j["segments"].push_back({{"id", i}, {"seek", s.seek}, {"start", s.start}, {"end", s.end}, {"text", s.text},
+                             {"tokens", s.tokens}, {"avg_logprob", s.avg_logprob},
+                             {"compression_ratio", s.compression_ratio}, {"no_speech_prob", s.no_speech_prob},
+                             {"temperature", s.temperature}, {"token_details", std::move(details)}});
+  }
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Transcript parse_transcript_json(std::string_view text, const std::string& origin) {
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    Transcript t;
+    t.language = j.at("language").get<std::string>();
+    t.task = j.at("task").get<std::string>();
+    t.duration = j.at("duration").get<double>();
+    for (const auto& js : j.at("segments")) {
+      Segment s;
+      s.seek = js.at("seek").get<int64_t>();
+      s.start = js.at("start").get<double>();
+      s.end = js.at("end").get<double>();
+      s.text = js.at("text").get<std::string>();
+      s.tokens = js.at("tokens").get<std::vector<int32_t>>();
+      s.avg_logprob = js.at("avg_logprob").get<double>();
+      s.compression_ratio = js.at("compression_ratio").get<double>();
+      s.no_speech_prob = js.at("no_speech_prob").get<double>();
+      s.temperature = js.at("temperature").get<double>();
+      for (const auto& d : js.at("token_details"))
+        s.token_info.push_back({d.at("id").get<int32_t>(), d.at("text").get<std::string>(), d.at("p").get<float>(),
+                                d.at("start").get<double>(), d.at("end").get<double>()});
+      t.segments.push_back(std::move(s));
+    }
+    return t;
+  } catch (const nlohmann::json::exception& e) {
+    throw FormatError(origin, std::string("not a vkflow transcript: ") + e.what());
+  }
 }
 
 }  // namespace vkflow::models::whisper

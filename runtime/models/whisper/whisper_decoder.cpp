@@ -28,12 +28,76 @@ WhisperDecoder::WhisperDecoder(const WhisperModel& model, const Tensor& audio_fe
 void WhisperDecoder::reset() {
   for (LayerCache& c : layers_) c.self_k = c.self_v = Tensor();
   length_ = 0;
+  rows_ = 1;
+}
+
+void WhisperDecoder::select_rows(const std::vector<size_t>& sources) {
+  if (sources.empty()) throw Error("whisper decoder: no rows selected");
+  bool identity = static_cast<int64_t>(sources.size()) == rows_;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    if (static_cast<int64_t>(sources[i]) >= rows_) throw Error("whisper decoder: row " + std::to_string(sources[i]) + " out of range");
+    identity = identity && sources[i] == i;
+  }
+  if (identity) return;
+  auto pick = [&](const Tensor& t) {
+    if (!t.defined()) return t;
+    std::vector<Tensor> parts;
+    for (size_t s : sources) parts.push_back(t.slice0(static_cast<int64_t>(s), static_cast<int64_t>(s) + 1));
+    return parts.size() == 1 ? parts[0] : ops::concat(parts, 0);
+  };
+  for (LayerCache& c : layers_) {
+    c.self_k = pick(c.self_k);
+    c.self_v = pick(c.self_v);
+  }
+  rows_ = static_cast<int64_t>(sources.size());
+}
+
+Tensor WhisperDecoder::step(const std::vector<int32_t>& tokens) {
+  const Hparams& hp = model_->hparams();
+  const int64_t B = static_cast<int64_t>(tokens.size()), D = hp.n_text_state;
+  if (B != rows_) throw Error("whisper decoder: " + std::to_string(B) + " tokens for " + std::to_string(rows_) + " rows");
+  if (length_ == 0) throw Error("whisper decoder: step() continues a prefix; run forward() first");
+  if (length_ + 1 > hp.n_text_ctx)
+    throw Error("whisper decoder: " + std::to_string(length_ + 1) + " tokens exceed the text context of " +
+                std::to_string(hp.n_text_ctx));
+  for (int32_t t : tokens)
+    if (t < 0 || t >= hp.n_vocab) throw Error("whisper decoder: token id " + std::to_string(t) + " out of range");
+  Device& dev = model_->device();
+  const Tensor ids = Tensor::from_host(dev, DType::I32, {B, 1}, tokens.data());
+  Tensor x = ops::add(ops::get_rows(model_->token_embedding(), ids), model_->decoder_positions().slice0(length_, length_ + 1));
+
+  const auto& blocks = model_->decoder_blocks();
+  for (size_t l = 0; l < blocks.size(); ++l) {
+    const BlockWeights& b = blocks[l];
+    LayerCache& c = layers_[l];
+    // Self-attention: each row's one query sees its own cached keys (no mask needed).
+    Tensor h = ops::layer_norm(x, b.attn_ln_w, b.attn_ln_b);
+    Tensor q = split_heads(ops::linear(h, b.attn.q_w, b.attn.q_b), hp.n_text_head);
+    Tensor k = split_heads(ops::linear(h, b.attn.k_w), hp.n_text_head);
+    Tensor v = split_heads(ops::linear(h, b.attn.v_w, b.attn.v_b), hp.n_text_head);
+    c.self_k = ops::concat({c.self_k, k}, 2);
+    c.self_v = ops::concat({c.self_v, v}, 2);
+    Tensor o = ops::attention(q, c.self_k, c.self_v);
+    x = ops::add(x, ops::linear(merge_heads(o), b.attn.o_w, b.attn.o_b));
+
+    // Cross-attention: every row reads the same audio, so the rows become B query positions
+    // of one sequence against the single cross K/V (no per-row copies).
+    h = ops::layer_norm(x, b.cross_ln_w, b.cross_ln_b);
+    q = split_heads(ops::linear(h, b.cross.q_w, b.cross.q_b).view({1, B, D}), hp.n_text_head);
+    o = merge_heads(ops::attention(q, c.cross_k, c.cross_v)).view({B, 1, D});
+    x = ops::add(x, ops::linear(o, b.cross.o_w, b.cross.o_b));
+    x = mlp_residual(b, x);
+  }
+  length_ += 1;
+  x = ops::layer_norm(x, model_->decoder_ln_w(), model_->decoder_ln_b());
+  return ops::linear(x, model_->token_embedding());
 }
 
 Tensor WhisperDecoder::forward(const std::vector<int32_t>& tokens) {
   const Hparams& hp = model_->hparams();
   const int64_t n = static_cast<int64_t>(tokens.size());
   if (n == 0) throw Error("whisper decoder: no tokens");
+  if (rows_ != 1) throw Error("whisper decoder: forward() needs a single-row cache");
   if (length_ + n > hp.n_text_ctx)
     throw Error("whisper decoder: " + std::to_string(length_ + n) + " tokens exceed the text context of " +
                 std::to_string(hp.n_text_ctx));

@@ -15,7 +15,15 @@ class WhisperDecoder {
   WhisperDecoder(const WhisperModel& model, const Tensor& audio_features);
 
   // Runs `tokens` after the cached ones; logits [1, tokens.size(), n_vocab] f32 for them.
+  // Needs a single-row cache (rows() == 1).
   Tensor forward(const std::vector<int32_t>& tokens);
+
+  // Batched decoding (beam search): the cache holds rows() sequences of equal length.
+  // step(): one more token for every row, logits [rows, 1, n_vocab]. select_rows(): the new
+  // batch's row i continues the current row sources[i] (rows may be repeated or dropped).
+  Tensor step(const std::vector<int32_t>& tokens);
+  void select_rows(const std::vector<size_t>& sources);
+  int64_t rows() const { return rows_; }
   // Drops the self-attention cache (the cross-attention K/V stay).
   void reset();
   int64_t length() const { return length_; }
@@ -23,11 +31,12 @@ class WhisperDecoder {
  private:
   struct LayerCache {
     Tensor cross_k, cross_v;  // [1, H, n_audio_ctx, Dh]
-    Tensor self_k, self_v;    // [1, H, length, Dh] or undefined
+    Tensor self_k, self_v;    // [rows, H, length, Dh] or undefined
   };
   const WhisperModel* model_;
   std::vector<LayerCache> layers_;
   int64_t length_ = 0;
+  int64_t rows_ = 1;
 };
 
 }  // namespace vkflow::models::whisper

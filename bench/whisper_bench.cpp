@@ -1,0 +1,163 @@
+// Whisper speed on one device, the numbers whisper.cpp's whisper-bench reports:
+//   whisper_bench MODEL [--device cpu|vulkan0|vulkanN] [--path fp32|fast] [--tokens 200]
+//                 [--beam 5] [--repeat 3] [--json]
+// MODEL: a whisper.cpp ggml .bin (any dtype) or an HF Whisper folder. Reports the load time
+// (open + upload), the encoder time per 30-s window (median of --repeat after one warm-up),
+// decoder tokens/s greedy and with beam search (a fixed --tokens per run: EOT is never sampled,
+// timestamps off, so random-weight models decode the same length), and the device's peak
+// memory (Device accounting). --json prints one JSON object on stdout.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "runtime/core/error.hpp"
+#include "runtime/cpu/cpu_device.hpp"
+#include "runtime/dsp/whisper_mel.hpp"
+#include "runtime/formats/model_file.hpp"
+#include "runtime/models/whisper/whisper_decoding.hpp"
+#include "runtime/models/whisper/whisper_model.hpp"
+#include "runtime/models/whisper/whisper_vocab.hpp"
+#include "runtime/vulkan/vulkan_device.hpp"
+
+using namespace vkflow;
+using Clock = std::chrono::steady_clock;
+namespace W = models::whisper;
+
+namespace {
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// 30 s of a chirp with a little noise: a realistic, deterministic encoder input.
+std::vector<float> test_audio() {
+  std::vector<float> a(dsp::kWhisperChunkSamples);
+  uint32_t x = 12345;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const double t = double(i) / dsp::kWhisperSampleRate;
+    x = x * 1664525u + 1013904223u;
+    a[i] = static_cast<float>(0.3 * std::sin(2 * M_PI * (200 + 50 * t) * t) + 0.01 * (double(x >> 8) / (1 << 24) - 0.5));
+  }
+  return a;
+}
+
+std::unique_ptr<Device> open_device(const std::string& name, const std::string& path) {
+  if (name == "cpu") return nullptr;
+  if (name.rfind("vulkan", 0) != 0) throw vkflow::Error("unknown device '" + name + "' (cpu, vulkan0, vulkan1, ...)");
+  if (!vulkan::available()) throw vkflow::Error("no Vulkan driver");
+  vulkan::Options o;
+  o.device = name.substr(6).empty() ? "0" : name.substr(6);
+  if (path == "fp32") o.path = vulkan::Path::Fp32;
+  else if (path == "fast") o.path = vulkan::Path::Fast;
+  else if (!path.empty()) throw vkflow::Error("--path must be fp32 or fast");
+  return std::make_unique<vulkan::VulkanDevice>(o);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Whisper encoder/decoder benchmark (compare with whisper.cpp's whisper-bench)"};
+  std::string model_path, device = "cpu", path;
+  int tokens = 200, beam = 5, repeat = 3;
+  bool as_json = false;
+  app.add_option("model", model_path, "ggml .bin or HF Whisper folder")->required();
+  app.add_option("--device", device, "cpu or vulkanN");
+  app.add_option("--path", path, "Vulkan path: fp32 or fast (default: the device's default)");
+  app.add_option("--tokens", tokens, "tokens per decoder run (EOT ignored)")->check(CLI::Range(1, 220));
+  app.add_option("--beam", beam, "beam size of the beam-search run")->check(CLI::Range(2, 16));
+  app.add_option("--repeat", repeat, "timed runs per measurement (after one warm-up)")->check(CLI::Range(1, 100));
+  app.add_flag("--json", as_json, "one JSON object on stdout");
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    std::unique_ptr<Device> owned = open_device(device, path);
+    Device& dev = owned ? *owned : cpu::device();
+    dev.reset_peak();
+
+    auto t0 = Clock::now();
+    const formats::ModelFile file = formats::ModelFile::open(model_path);
+    const W::WhisperModel model = W::WhisperModel::load(file, dev);
+    dev.synchronize();
+    const double load_s = seconds_since(t0);
+    const auto tok = W::tokenizer_for(file, model_path);
+    const W::Hparams& hp = model.hparams();
+
+    const dsp::LogMel mel = dsp::log_mel_spectrogram(test_audio(), static_cast<size_t>(hp.n_mels));
+    const Tensor mel_t = Tensor::from_f32(dev, {hp.n_mels, 2 * hp.n_audio_ctx}, dsp::mel_segment(mel, 0).data);
+    Tensor features;
+    std::vector<double> enc;
+    for (int i = 0; i <= repeat; ++i) {
+      t0 = Clock::now();
+      features = model.encode(mel_t);
+      dev.synchronize();
+      if (i > 0) enc.push_back(seconds_since(t0));  // the first run warms pipelines and caches
+    }
+
+    W::DecodingOptions opt;
+    opt.language = "en";
+    opt.without_timestamps = true;
+    opt.sample_len = tokens;
+    opt.ignore_eot = true;
+    auto time_decode = [&](int beam_size, size_t& n_tokens) {
+      opt.beam_size = beam_size;
+      std::vector<double> s;
+      for (int i = 0; i <= repeat; ++i) {
+        t0 = Clock::now();
+        const W::DecodingResult r = W::decode(model, features, *tok, opt);
+        dev.synchronize();
+        n_tokens = r.tokens.size();
+        if (i > 0) s.push_back(seconds_since(t0));
+      }
+      return median(s);
+    };
+    size_t n_greedy = 0, n_beam = 0;
+    const double greedy_s = time_decode(0, n_greedy);
+    const double beam_s = time_decode(beam, n_beam);
+    const auto mem = dev.memory();
+
+    nlohmann::json j = {
+        {"model", model_path},
+        {"device", dev.name()},
+        {"n_mels", hp.n_mels},
+        {"n_audio_layer", hp.n_audio_layer},
+        {"n_text_layer", hp.n_text_layer},
+        {"n_audio_state", hp.n_audio_state},
+        {"load_ms", load_s * 1e3},
+        {"encoder_ms_per_window", median(enc) * 1e3},
+        {"tokens", tokens},
+        {"greedy_tokens_per_s", double(n_greedy) / greedy_s},
+        {"greedy_ms_per_token", greedy_s * 1e3 / double(n_greedy)},
+        {"beam", beam},
+        {"beam_tokens_per_s", double(n_beam) / beam_s},  // output tokens (each step runs `beam` sequences)
+        {"beam_ms_per_step", beam_s * 1e3 / double(n_beam)},
+        {"peak_device_bytes", mem.peak},
+        {"repeat", repeat},
+    };
+    if (as_json) {
+      std::cout << j.dump() << "\n";
+    } else {
+      std::printf("%s on %s\n", model_path.c_str(), dev.name().c_str());
+      std::printf("  load             %9.1f ms\n", load_s * 1e3);
+      std::printf("  encoder          %9.2f ms per 30-s window\n", median(enc) * 1e3);
+      std::printf("  decoder greedy   %9.1f tokens/s (%.3f ms/token, %zu tokens)\n", double(n_greedy) / greedy_s,
+                  greedy_s * 1e3 / double(n_greedy), n_greedy);
+      std::printf("  decoder beam %-2d  %9.1f tokens/s (%.3f ms/step)\n", beam, double(n_beam) / beam_s,
+                  beam_s * 1e3 / double(n_beam));
+      std::printf("  peak device mem  %9.1f MiB\n", double(mem.peak) / (1 << 20));
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "whisper_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

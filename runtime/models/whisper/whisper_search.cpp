@@ -1,0 +1,193 @@
+#include "runtime/models/whisper/whisper_search.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+
+#include "runtime/core/error.hpp"
+
+namespace vkflow::models::whisper {
+namespace {
+
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+// The filtered row's log-probabilities (EOT masked first when the run ignores it).
+std::vector<double> filtered_logprobs(std::vector<float>& logits, const std::vector<int32_t>& seq,
+                                      const SearchConfig& cfg) {
+  if (cfg.filters) cfg.filters->apply(logits, seq);
+  if (cfg.ignore_eot && cfg.eot >= 0 && cfg.eot < static_cast<int32_t>(logits.size())) logits[cfg.eot] = kNegInf;
+  return log_softmax(logits);
+}
+
+int32_t argmax(const std::vector<float>& v) {
+  return static_cast<int32_t>(std::max_element(v.begin(), v.end()) - v.begin());  // first of equals
+}
+
+// Categorical(logits / temperature) by inverse CDF on one uniform draw.
+int32_t sample(const std::vector<float>& logits, double temperature, std::mt19937_64& rng) {
+  const double m = *std::max_element(logits.begin(), logits.end());
+  if (m == -INFINITY) throw Error("whisper decode: every token is suppressed");
+  std::vector<double> w(logits.size());
+  double total = 0;
+  for (size_t i = 0; i < logits.size(); ++i) total += w[i] = std::exp((double(logits[i]) - m) / temperature);
+  double u = std::uniform_real_distribution<double>(0.0, total)(rng);
+  for (size_t i = 0; i < w.size(); ++i) {
+    if (u < w[i]) return static_cast<int32_t>(i);
+    u -= w[i];
+  }
+  return argmax(logits);  // rounding left u past the end
+}
+
+// Indices of the k largest values, largest first (lower index first among equals).
+std::vector<int32_t> topk(const std::vector<double>& v, size_t k) {
+  std::vector<int32_t> idx(v.size());
+  std::iota(idx.begin(), idx.end(), 0);
+  k = std::min(k, idx.size());
+  std::partial_sort(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(k), idx.end(),
+                    [&](int32_t a, int32_t b) { return v[a] > v[b] || (v[a] == v[b] && a < b); });
+  idx.resize(k);
+  return idx;
+}
+
+std::vector<int32_t> joined(const std::vector<int32_t>& a, const std::vector<int32_t>& b) {
+  std::vector<int32_t> out(a);
+  out.insert(out.end(), b.begin(), b.end());
+  return out;
+}
+
+struct Beam {
+  Hypothesis h;
+  std::vector<float> logits;  // next-token logits after h.tokens (row of the batch state)
+};
+
+}  // namespace
+
+double rank_score(const Hypothesis& h) {
+  // openai divides by the length; an empty hypothesis counts as length 1 (no division by 0).
+  return h.sum_logprob / static_cast<double>(std::max<size_t>(h.tokens.size(), 1));
+}
+
+const Hypothesis& best_ranked(const std::vector<Hypothesis>& hs) {
+  if (hs.empty()) throw Error("whisper decode: no candidate sequences");
+  size_t best = 0;
+  for (size_t i = 1; i < hs.size(); ++i)
+    if (rank_score(hs[i]) > rank_score(hs[best])) best = i;
+  return hs[best];
+}
+
+Hypothesis sample_sequence(SequenceState& state, std::vector<float> logits, const std::vector<int32_t>& initial,
+                           double temperature, std::mt19937_64& rng, const SearchConfig& cfg) {
+  Hypothesis h;
+  std::vector<int32_t> seq = initial;
+  for (int i = 0; i < cfg.sample_len; ++i) {
+    const std::vector<double> lp = filtered_logprobs(logits, seq, cfg);
+    const int32_t next = temperature > 0 ? sample(logits, temperature, rng) : argmax(logits);
+    h.sum_logprob += lp[next];  // EOT's own log-probability counts, as in openai-whisper
+    seq.push_back(next);
+    if (next == cfg.eot) {
+      h.finished = true;
+      break;
+    }
+    h.tokens.push_back(next);
+    h.logprobs.push_back(static_cast<float>(lp[next]));
+    if (static_cast<int64_t>(seq.size()) > cfg.n_ctx || i + 1 == cfg.sample_len) break;
+    logits = state.feed({next});
+  }
+  return h;
+}
+
+std::vector<Hypothesis> beam_search(BatchState& state, std::vector<float> first_logits,
+                                    const std::vector<int32_t>& initial, int beam_size, double patience,
+                                    const SearchConfig& cfg) {
+  if (beam_size < 1) throw Error("whisper decode: beam_size must be at least 1");
+  if (!(patience > 0)) throw Error("whisper decode: patience must be positive");
+  const size_t beams = static_cast<size_t>(beam_size);
+  const size_t max_candidates = std::max<size_t>(1, static_cast<size_t>(std::nearbyint(beam_size * patience)));
+  // openai starts with beam_size copies of one prefix; their candidates coincide, so one beam
+  // gives the same first step.
+  std::vector<Beam> live;
+  live.push_back({Hypothesis{}, std::move(first_logits)});
+  std::vector<Hypothesis> finished;
+  std::map<std::vector<int32_t>, size_t> finished_index;
+
+  for (int step = 0; step < cfg.sample_len; ++step) {
+    // Every live beam proposes its beam_size + 1 best next tokens; equal sequences merge.
+    struct Candidate {
+      Hypothesis h;
+      size_t source;
+      int32_t last;
+    };
+    std::vector<Candidate> cands;
+    std::map<std::vector<int32_t>, size_t> seen;
+    for (size_t j = 0; j < live.size(); ++j) {
+      Beam& b = live[j];
+      const std::vector<double> lp = filtered_logprobs(b.logits, joined(initial, b.h.tokens), cfg);
+      for (int32_t t : topk(lp, beams + 1)) {
+        Candidate c{b.h, j, t};
+        c.h.sum_logprob += lp[t];
+        c.h.tokens.push_back(t);
+        c.h.logprobs.push_back(static_cast<float>(lp[t]));
+        auto [it, fresh] = seen.emplace(c.h.tokens, cands.size());
+        if (fresh)
+          cands.push_back(std::move(c));
+        else
+          cands[it->second] = std::move(c);  // a dict keeps the first position, the last value
+      }
+    }
+    std::vector<size_t> order(cands.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return cands[a].h.sum_logprob > cands[b].h.sum_logprob; });
+
+    std::vector<Candidate*> kept;
+    for (size_t i : order) {
+      Candidate& c = cands[i];
+      if (c.last == cfg.eot) {
+        c.h.tokens.pop_back();
+        c.h.logprobs.pop_back();
+        c.h.finished = true;
+        if (finished.size() < max_candidates) {
+          auto [it, fresh] = finished_index.emplace(c.h.tokens, finished.size());
+          if (fresh)
+            finished.push_back(c.h);
+          else
+            finished[it->second] = c.h;
+        }
+      } else {
+        kept.push_back(&c);
+        if (kept.size() == beams) break;
+      }
+    }
+    const bool completed = finished.size() >= max_candidates;
+    const bool at_end = completed || step + 1 == cfg.sample_len ||
+                        static_cast<int64_t>(initial.size() + static_cast<size_t>(step) + 1) > cfg.n_ctx;
+    std::vector<Beam> next;
+    std::vector<size_t> sources;
+    std::vector<int32_t> tokens;
+    for (Candidate* c : kept) {
+      sources.push_back(c->source);
+      tokens.push_back(c->last);
+      next.push_back({std::move(c->h), {}});
+    }
+    if (!at_end) {
+      std::vector<std::vector<float>> rows = state.step(sources, tokens);
+      if (rows.size() != next.size()) throw Error("whisper decode: the batch state returned the wrong row count");
+      for (size_t i = 0; i < next.size(); ++i) next[i].logits = std::move(rows[i]);
+    }
+    live = std::move(next);
+    if (at_end) break;
+  }
+
+  // Too few finished: the best unfinished beams join them.
+  std::stable_sort(live.begin(), live.end(),
+                   [](const Beam& a, const Beam& b) { return a.h.sum_logprob > b.h.sum_logprob; });
+  for (Beam& b : live) {
+    if (finished.size() >= beams) break;
+    if (finished_index.emplace(b.h.tokens, finished.size()).second) finished.push_back(std::move(b.h));
+  }
+  return finished;
+}
+
+}  // namespace vkflow::models::whisper
