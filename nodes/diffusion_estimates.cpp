@@ -5,6 +5,7 @@
 #include <mutex>
 #include <numeric>
 
+#include "nodes/flux_estimates.hpp"
 #include "nodes/inputs.hpp"
 #include "runtime/formats/safetensors.hpp"
 #include "runtime/models/sd15_estimate.hpp"
@@ -166,19 +167,32 @@ Estimate estimate_ksampler(EstimateContext& ctx) {
   Estimate e = light(ctx, bytes, 0);
   if (!shape.empty()) e.outputs["latent"] = {{"shape", shape}};
   if (!h || shape.empty()) return e;
-  if (meta.value("family", "") != "sd15")
-    throw Error("input 'model': no estimate for model family '" + meta.value("family", "") + "'");
-  auto tokens = [&](const char* n) { return in(ctx, n).is_object() ? in(ctx, n).value("tokens", int64_t{77}) : int64_t{77}; };
+  const std::string family = meta.value("family", "");
+  if (family != "sd15" && family != "flux") throw Error("input 'model': no estimate for model family '" + family + "'");
+  const int64_t default_tokens = family == "flux" ? 256 : 77;
+  auto tokens = [&](const char* n) {
+    return in(ctx, n).is_object() ? in(ctx, n).value("tokens", default_tokens) : default_tokens;
+  };
   int64_t steps = int_in(ctx, "steps", 20);
   if (ctx.inputs.contains("end_at_step"))
     steps = std::max<int64_t>(0, std::min(steps, int_in(ctx, "end_at_step", steps)) - int_in(ctx, "start_at_step", 0));
   const std::string sampler = in(ctx, "sampler_name").is_string() ? in(ctx, "sampler_name").get<std::string>() : "euler";
+  const bool cfg = !in(ctx, "cfg").is_number() || in(ctx, "cfg").get<double>() != 1.0;
+  const int model_calls = static_cast<int>(std::max<int64_t>(1, steps) * (second_order(sampler) ? 2 : 1));
+  if (family == "flux") {
+    // Positive and negative texts may differ in length; the longer one bounds the forward.
+    const int64_t txt = std::max(tokens("positive"), cfg ? tokens("negative") : int64_t{0});
+    e = with_variants(ctx, flux_sampler_footprints(*h, shape, txt, cfg, model_calls, ctx), bytes, 0);
+    e.outputs["latent"] = {{"shape", shape}};
+    for (auto& f : e.variants) f.host_peak_bytes += 6 * bytes;
+    return e;
+  }
   models::UnetRequest r;
   r.batch = static_cast<int>(shape[0]);
   r.height = shape[2] * 8;
   r.width = shape[3] * 8;
-  r.cfg = !in(ctx, "cfg").is_number() || in(ctx, "cfg").get<double>() != 1.0;
-  r.steps = static_cast<int>(std::max<int64_t>(1, steps) * (second_order(sampler) ? 2 : 1));
+  r.cfg = cfg;
+  r.steps = model_calls;
   r.context_tokens = static_cast<int>(std::lcm(tokens("positive"), tokens("negative")));
   r.act_bytes = ctx.activation_bytes;
   e = with_variants(ctx, models::sd15_unet_estimate(*h, r, ctx.target), bytes, 0);

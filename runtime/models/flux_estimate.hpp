@@ -18,7 +18,7 @@ struct FluxRequest {
   int act_bytes = 4;
 };
 
-// Footprints fastest first: full attention, then query-chunked attention. Tensor names are
+// One footprint (the attention op is tiled: no score matrix, so no chunking option). Tensor names are
 // BFL's ("double_blocks.N.img_attn.qkv.weight"), optionally under "model.diffusion_model.".
 std::vector<Footprint> flux_dit_estimate(const ModelHeader& h, const FluxRequest& r, DeviceKind device);
 

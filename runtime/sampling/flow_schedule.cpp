@@ -50,4 +50,17 @@ std::vector<float> comfy_flux_model_sigmas(double shift, int64_t timesteps) {
   return out;
 }
 
+std::vector<float> comfy_discrete_flow_sigmas(double shift, int64_t timesteps, double multiplier) {
+  if (timesteps < 1 || shift <= 0 || multiplier <= 0)
+    throw Error("discrete flow model sampling: timesteps, shift and multiplier must be positive");
+  const float a = static_cast<float>(shift), m = static_cast<float>(multiplier);
+  std::vector<float> out;
+  for (int64_t k = 1; k <= timesteps; ++k) {
+    // ComfyUI: sigma((arange(1, T + 1) / T) · multiplier), sigma(ts) = time_snr_shift(shift, ts / multiplier)
+    const float t = static_cast<float>(k) / static_cast<float>(timesteps) * m / m;
+    out.push_back(shift == 1.0 ? t : a * t / (1.0f + (a - 1.0f) * t));
+  }
+  return out;
+}
+
 }  // namespace vkflow::sampling

@@ -24,4 +24,9 @@ double flux_mu(int64_t image_seq_len, int64_t base_seq_len = 256, int64_t max_se
 // comfy_simple() (schedulers.hpp) for ComfyUI's "simple" FLUX schedule.
 std::vector<float> comfy_flux_model_sigmas(double shift, int64_t timesteps = 10000);
 
+// ComfyUI's ModelSamplingDiscreteFlow sigma table (FLUX.1-schnell, SD3: model type FLOW):
+// time_snr_shift(shift, t) = shift·t / (1 + (shift − 1)·t) for t = k/timesteps, k = 1..timesteps,
+// in float32 (schnell: shift 1, so t itself; its "simple" schedule is linspace(1, 1/n, n) + 0).
+std::vector<float> comfy_discrete_flow_sigmas(double shift, int64_t timesteps = 1000, double multiplier = 1000.0);
+
 }  // namespace vkflow::sampling

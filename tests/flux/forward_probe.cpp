@@ -1,0 +1,24 @@
+#include "tests/flux/forward_probe.hpp"
+
+#include "runtime/models/flux/flux_latent.hpp"
+#include "runtime/models/flux/flux_model.hpp"
+#include "tests/flux/fixture.hpp"
+
+namespace vkflow::test {
+
+FluxForwardUse measure_flux_forward(const std::filesystem::path& file, Device& dev) {
+  const auto m = formats::ModelFile::open(file);
+  const models::FluxModel dit(m, dev);
+  // Inputs as the sampler hands them over: latent, T5 states, pooled vector, sigma.
+  const Tensor x = models::flux::unpack_latent(flux_tensor(dev, "tr_hidden_states"), 16, 16);
+  const Tensor txt = flux_tensor(dev, "tr_encoder_hidden_states");
+  const Tensor pooled = flux_tensor(dev, "tr_pooled"), t = flux_tensor(dev, "tr_timestep");
+  dev.synchronize();
+  const uint64_t before = dev.memory().in_use;
+  dev.reset_peak();
+  const Tensor v = dit.forward_latent(x, t, txt, pooled);
+  dev.synchronize();
+  return {dit.weight_bytes(), dev.memory().peak - before + x.nbytes() + txt.nbytes()};
+}
+
+}  // namespace vkflow::test
