@@ -7,6 +7,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <cstdlib>
+#include <memory>
 #include <thread>
 
 #include "runtime/core/convert.hpp"
@@ -21,6 +23,23 @@ struct Piece {
   const uint8_t* src;
   uint64_t n, dst_offset;
 };
+constexpr uint64_t kDirectAlign = 4096;  // O_DIRECT offset/length/memory alignment
+
+// Page-aligned staging memory (O_DIRECT needs it; plain reads do not mind).
+class AlignedBuffer {
+ public:
+  explicit AlignedBuffer(uint64_t n) {
+    void* p = nullptr;
+    if (posix_memalign(&p, kDirectAlign, std::max<uint64_t>(n, 1)) != 0) throw OutOfMemory("host (weight loader staging)", n, 0);
+    p_.reset(static_cast<uint8_t*>(p));
+  }
+  uint8_t* data() const { return p_.get(); }
+
+ private:
+  struct Free { void operator()(uint8_t* p) const { std::free(p); } };
+  std::unique_ptr<uint8_t, Free> p_;
+};
+
 struct Chunk {
   std::vector<Piece> pieces;
   const uint8_t* begin = nullptr;  // file bytes spanned (for read-ahead)
@@ -87,11 +106,21 @@ std::map<std::string, Tensor> load_weights(const ModelFile& m, Device& dev, cons
   bool direct = true;  // every destination is host memory (CPU device): no staging copy
   for (auto& c : chunks)
     for (auto& p : c.pieces) direct = direct && tensors[p.weight].host_data() != nullptr;
-  std::vector<std::vector<uint8_t>> staging(depth);
+  const bool odirect = opt.direct_io && !direct;
+  uint64_t span = 0;
+  for (auto& c : chunks) span = std::max<uint64_t>(span, static_cast<uint64_t>(c.end - c.begin));
+  std::vector<AlignedBuffer> staging;
+  if (!direct)
+    for (int i = 0; i < depth; ++i) staging.emplace_back(span + 2 * kDirectAlign);
+  std::vector<const uint8_t*> staged(depth, nullptr);  // where chunk k's first byte landed in its slot
   std::map<const void*, int> fds;
+  std::map<const void*, bool> fd_is_direct;
   for (auto& src : m.sources())
     for (auto& mf : src->files()) {
-      int fd = ::open(mf->path().c_str(), O_RDONLY | O_CLOEXEC);
+      if (fds.count(mf.get())) continue;
+      int fd = odirect ? ::open(mf->path().c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT) : -1;
+      fd_is_direct[mf.get()] = fd >= 0;
+      if (fd < 0) fd = ::open(mf->path().c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) {
         for (auto& [k, f] : fds) ::close(f);
         throw FormatError(mf->path().string(), "cannot reopen for reading");
@@ -115,21 +144,34 @@ std::map<std::string, Tensor> load_weights(const ModelFile& m, Device& dev, cons
       std::string err;
       if (c.begin) {
         auto* mf = static_cast<const MappedFile*>(c.file);
-        auto read = [&](uint8_t* dst, size_t size, const uint8_t* from) {
-          uint64_t off = static_cast<uint64_t>(from - mf->data());
-          for (size_t done = 0; done < size && err.empty();) {
-            ssize_t n = ::pread(fds[c.file], dst + done, size - done, static_cast<off_t>(off + done));
+        const int fd = fds[c.file];
+        auto read = [&](uint8_t* dst, uint64_t size, uint64_t off) {
+          for (uint64_t done = 0; done < size && err.empty();) {
+            ssize_t n = ::pread(fd, dst + done, size - done, static_cast<off_t>(off + done));
             if (n <= 0) err = mf->path().string() + ": read failed at offset " + std::to_string(off + done);
-            else done += static_cast<size_t>(n);
+            else done += static_cast<uint64_t>(n);
           }
         };
+        const uint64_t off = static_cast<uint64_t>(c.begin - mf->data()), size = static_cast<uint64_t>(c.end - c.begin);
         if (direct) {  // host-addressable device memory: read straight into the tensors
           for (const Piece& p : c.pieces)
-            read(static_cast<uint8_t*>(tensors[p.weight].host_data()) + p.dst_offset, p.n, p.src);
+            read(static_cast<uint8_t*>(tensors[p.weight].host_data()) + p.dst_offset, p.n, static_cast<uint64_t>(p.src - mf->data()));
+        } else if (fd_is_direct[c.file]) {
+          // O_DIRECT wants block-aligned offsets, lengths and memory: read the aligned cover,
+          // clipped to the (block-rounded) file end; a short read at EOF is expected.
+          const uint64_t a0 = off / kDirectAlign * kDirectAlign;
+          const uint64_t a1 = std::min((off + size + kDirectAlign - 1) / kDirectAlign * kDirectAlign,
+                                       (mf->size() + kDirectAlign - 1) / kDirectAlign * kDirectAlign);
+          uint8_t* buf = staging[k % depth].data();
+          for (uint64_t done = 0; a0 + done < off + size && err.empty();) {
+            ssize_t n = ::pread(fd, buf + done, a1 - a0 - done, static_cast<off_t>(a0 + done));
+            if (n <= 0) err = mf->path().string() + ": O_DIRECT read failed at offset " + std::to_string(a0 + done);
+            else done += static_cast<uint64_t>(n);
+          }
+          staged[k % depth] = buf + (off - a0);
         } else {
-          auto& buf = staging[k % depth];
-          buf.resize(static_cast<size_t>(c.end - c.begin));
-          read(buf.data(), buf.size(), c.begin);
+          read(staging[k % depth].data(), size, off);
+          staged[k % depth] = staging[k % depth].data();
         }
       }
       std::lock_guard lk(mu);
@@ -155,7 +197,7 @@ std::map<std::string, Tensor> load_weights(const ModelFile& m, Device& dev, cons
       const Chunk& c = chunks[k];
       for (const Piece& p : c.pieces) {
         Tensor& t = tensors[p.weight];
-        if (!direct) dev.upload(t.buffer(), t.offset() + p.dst_offset, staging[k % depth].data() + (p.src - c.begin), p.n);
+        if (!direct) dev.upload(t.buffer(), t.offset() + p.dst_offset, staged[k % depth] + (p.src - c.begin), p.n);
         total += p.n;
       }
       std::lock_guard lk(mu);

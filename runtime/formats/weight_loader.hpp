@@ -18,6 +18,9 @@ namespace vkflow::formats {
 struct LoadOptions {
   uint64_t chunk_bytes = 64ull << 20;  // the unit of read-ahead and upload
   int read_ahead_chunks = 2;           // how far the reader thread may run ahead
+  // Staged path only: read with O_DIRECT (no page-cache copy, no cache pollution) where the
+  // file system allows it; falls back to buffered reads otherwise.
+  bool direct_io = false;
   // Which weights to load (all when empty).
   std::function<bool(const WeightInfo&)> select;
   // Weights to load dequantized as F32 (e.g. block types the device has no kernel for).
