@@ -1,6 +1,7 @@
 // Weight-loading rate vs the raw sequential read rate of the same file, in one run:
 //   raw   sequential pread()s of the whole file into one reused buffer (the storage's rate)
-//   cpu   ModelFile::open + load_weights to the CPU device (reads straight into the tensors)
+//   cpu   ModelFile::open + load_weights to the CPU device (reads straight into the tensors);
+//         "cpu-staged" with LoadOptions::host_direct = false (large reads, then copies)
 //   vk    the same to a Vulkan device (reader thread fills staging chunks while the caller
 //         uploads the previous one); "vk-odirect" with LoadOptions::direct_io
 // each cold (page cache evicted with posix_fadvise DONTNEED before the measurement) and warm,
@@ -88,17 +89,15 @@ double raw_read(const std::string& path, uint64_t block, uint64_t* bytes) {
   return s;
 }
 
-// Open + stream every weight to `dev` + wait for the device; bytes/s of the loaded weights.
-double load_rate(const std::string& file, Device& dev, const formats::LoadOptions& opt) {
+// Open + stream every weight to `dev` + wait for the device; `seconds` is all of it.
+formats::LoadStats load(const std::string& file, Device& dev, const formats::LoadOptions& opt) {
   auto t0 = Clock::now();
   formats::LoadStats st;
-  {
-    auto m = formats::ModelFile::open(file);
-    auto ts = formats::load_weights(m, dev, opt, &st);
-    dev.synchronize();
-    double s = std::chrono::duration<double>(Clock::now() - t0).count();
-    return st.bytes / s;
-  }
+  auto m = formats::ModelFile::open(file);
+  auto ts = formats::load_weights(m, dev, opt, &st);
+  dev.synchronize();
+  st.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  return st;
 }
 
 double median(std::vector<double> v) {
@@ -129,12 +128,16 @@ int main(int argc, char** argv) {
     formats::LoadOptions opt;
     opt.chunk_bytes = static_cast<uint64_t>(chunk_mb) << 20;
     opt.read_ahead_chunks = ahead;
-    formats::LoadOptions opt_direct = opt;
+    formats::LoadOptions opt_direct = opt, opt_staged = opt;
     opt_direct.direct_io = true;
+    opt_staged.host_direct = false;
 
     std::vector<std::pair<std::string, Device*>> devs;
     std::unique_ptr<vulkan::VulkanDevice> vk;
-    if (devices.find("cpu") != std::string::npos) devs.push_back({"cpu", &cpu::device()});
+    if (devices.find("cpu") != std::string::npos) {
+      devs.push_back({"cpu", &cpu::device()});
+      devs.push_back({"cpu-staged", &cpu::device()});
+    }
     if (devices.find("vulkan") != std::string::npos) {
       if (vulkan::available()) {
         vulkan::Options o;
@@ -153,14 +156,18 @@ int main(int argc, char** argv) {
     std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
     std::cout << "load_bench " << file << ", " << date << ", chunk " << chunk_mb << " MiB, read-ahead " << ahead;
     for (auto& [n, d] : devs) std::cout << ", " << n << " = " << d->name();
-    std::cout << "\n\n| rep | cache | what | GB/s |\n|---|---|---|---|\n";
+    std::cout << "\n\nLoad rows: total seconds, and of them allocating tensors; the reader thread's reads; the caller waiting for\n"
+                 "reads; uploading (incl. the final sync).\n\n"
+                 "| rep | cache | what | GB/s | s | alloc s | read s | wait s | upload s |\n|---|---|---|---|---|---|---|---|---|\n";
     std::map<std::string, std::vector<double>> rates;  // "cache what" -> GB/s per repetition
     std::vector<std::string> order;
-    auto record = [&](int r, const char* cache, const std::string& what, double gbps) {
+    auto record = [&](int r, const char* cache, const std::string& what, double bytes, double secs, const formats::LoadStats* st) {
       std::string key = std::string(cache) + " | " + what;
       if (!rates.count(key)) order.push_back(key);
-      rates[key].push_back(gbps);
-      std::printf("| %d | %s | %s | %.3f |\n", r, cache, what.c_str(), gbps);
+      rates[key].push_back(bytes / secs / 1e9);
+      std::printf("| %d | %s | %s | %.3f | %.2f |", r, cache, what.c_str(), bytes / secs / 1e9, secs);
+      if (st) std::printf(" %.2f | %.2f | %.2f | %.2f |\n", st->alloc_seconds, st->read_seconds, st->wait_seconds, st->upload_seconds);
+      else std::printf(" | | | |\n");
       std::fflush(stdout);
     };
     for (int r = 1; r <= repeat; ++r)
@@ -169,10 +176,11 @@ int main(int argc, char** argv) {
         if (cold) evict(file);
         else raw_read(file, opt.chunk_bytes, &raw_bytes);  // make sure it is cached
         double s = raw_read(file, opt.chunk_bytes, &raw_bytes);
-        record(r, cache, "raw read", raw_bytes / s / 1e9);
+        record(r, cache, "raw read", static_cast<double>(raw_bytes), s, nullptr);
         for (auto& [name, dev] : devs) {
           if (cold) evict(file);
-          record(r, cache, "load to " + name, load_rate(file, *dev, name == "vk-odirect" ? opt_direct : opt) / 1e9);
+          auto st = load(file, *dev, name == "vk-odirect" ? opt_direct : name == "cpu-staged" ? opt_staged : opt);
+          record(r, cache, "load to " + name, static_cast<double>(st.bytes), st.seconds, &st);
         }
       }
 

@@ -21,6 +21,9 @@ struct LoadOptions {
   // Staged path only: read with O_DIRECT (no page-cache copy, no cache pollution) where the
   // file system allows it; falls back to buffered reads otherwise.
   bool direct_io = false;
+  // Host-addressable destinations (the CPU device): pread() straight into the tensors. When
+  // false they are staged like any device's: one large read per chunk, then copied.
+  bool host_direct = true;
   // Which weights to load (all when empty).
   std::function<bool(const WeightInfo&)> select;
   // Weights to load dequantized as F32 (e.g. block types the device has no kernel for).
@@ -31,6 +34,9 @@ struct LoadStats {
   uint64_t bytes = 0;  // bytes uploaded
   size_t tensors = 0;
   double seconds = 0;
+  // Where the time went: allocating the tensors (and converting weights that need it), the
+  // reader thread's reads, the caller waiting for reads, and uploading (incl. the final sync).
+  double alloc_seconds = 0, read_seconds = 0, wait_seconds = 0, upload_seconds = 0;
   double bytes_per_second() const { return seconds > 0 ? bytes / seconds : 0; }
 };
 
