@@ -1,7 +1,7 @@
 // Weight-loading rate vs the raw sequential read rate of the same file, in one run:
 //   raw   sequential pread()s of the whole file into one reused buffer (the storage's rate)
-//   cpu   ModelFile::open + load_weights to the CPU device (reads straight into the tensors);
-//         "cpu-staged" with LoadOptions::host_direct = false (large reads, then copies)
+//   cpu   ModelFile::open + load_weights to the CPU device (HostPath::Auto: straight into the
+//         tensors when the file is cached, else staged); "cpu-direct" / "cpu-staged" force one
 //   vk    the same to a Vulkan device (reader thread fills staging chunks while the caller
 //         uploads the previous one); "vk-odirect" with LoadOptions::direct_io
 // each cold (page cache evicted with posix_fadvise DONTNEED before the measurement) and warm,
@@ -128,14 +128,16 @@ int main(int argc, char** argv) {
     formats::LoadOptions opt;
     opt.chunk_bytes = static_cast<uint64_t>(chunk_mb) << 20;
     opt.read_ahead_chunks = ahead;
-    formats::LoadOptions opt_direct = opt, opt_staged = opt;
+    formats::LoadOptions opt_direct = opt, opt_staged = opt, opt_host_direct = opt;
     opt_direct.direct_io = true;
-    opt_staged.host_direct = false;
+    opt_staged.host_path = formats::LoadOptions::HostPath::Staged;
+    opt_host_direct.host_path = formats::LoadOptions::HostPath::Direct;
 
     std::vector<std::pair<std::string, Device*>> devs;
     std::unique_ptr<vulkan::VulkanDevice> vk;
     if (devices.find("cpu") != std::string::npos) {
       devs.push_back({"cpu", &cpu::device()});
+      devs.push_back({"cpu-direct", &cpu::device()});
       devs.push_back({"cpu-staged", &cpu::device()});
     }
     if (devices.find("vulkan") != std::string::npos) {
@@ -179,7 +181,10 @@ int main(int argc, char** argv) {
         record(r, cache, "raw read", static_cast<double>(raw_bytes), s, nullptr);
         for (auto& [name, dev] : devs) {
           if (cold) evict(file);
-          auto st = load(file, *dev, name == "vk-odirect" ? opt_direct : name == "cpu-staged" ? opt_staged : opt);
+          auto st = load(file, *dev, name == "vk-odirect"   ? opt_direct
+                              : name == "cpu-staged" ? opt_staged
+                              : name == "cpu-direct" ? opt_host_direct
+                                                     : opt);
           record(r, cache, "load to " + name, static_cast<double>(st.bytes), st.seconds, &st);
         }
       }

@@ -1,6 +1,7 @@
 #include "runtime/formats/weight_loader.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -61,6 +62,22 @@ std::string preadv_all(int fd, std::vector<iovec> iov, uint64_t off, const std::
     }
   }
   return {};
+}
+
+// Fraction of the model files' pages that are in the page cache.
+double cached_fraction(const ModelFile& m) {
+  const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  uint64_t pages = 0, cached = 0;
+  std::vector<unsigned char> vec;
+  for (auto& src : m.sources())
+    for (auto& f : src->files()) {
+      if (f->size() == 0) continue;
+      vec.resize((f->size() + page - 1) / page);
+      if (mincore(const_cast<uint8_t*>(f->data()), f->size(), vec.data()) != 0) return 0;
+      pages += vec.size();
+      for (unsigned char v : vec) cached += v & 1;
+    }
+  return pages ? static_cast<double>(cached) / pages : 1;
 }
 
 struct Chunk {
@@ -129,7 +146,8 @@ std::map<std::string, Tensor> load_weights(const ModelFile& m, Device& dev, cons
   bool direct = true;  // every destination is host memory (CPU device): no staging copy
   for (auto& c : chunks)
     for (auto& p : c.pieces) direct = direct && tensors[p.weight].host_data() != nullptr;
-  direct = direct && opt.host_direct;
+  if (direct && opt.host_path != LoadOptions::HostPath::Direct)
+    direct = opt.host_path == LoadOptions::HostPath::Auto && cached_fraction(m) >= 0.9;
   using Clock = std::chrono::steady_clock;
   auto since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
   const double alloc_s = since(t0);

@@ -21,9 +21,11 @@ struct LoadOptions {
   // Staged path only: read with O_DIRECT (no page-cache copy, no cache pollution) where the
   // file system allows it; falls back to buffered reads otherwise.
   bool direct_io = false;
-  // Host-addressable destinations (the CPU device): pread() straight into the tensors. When
-  // false they are staged like any device's: one large read per chunk, then copied.
-  bool host_direct = true;
+  // Host-addressable destinations (the CPU device): Direct reads straight into the tensors
+  // (best when the file is in the page cache); Staged reads large chunks into staging
+  // buffers and copies them (best from storage: measured 2x faster cold in bench/); Auto
+  // picks Direct when >= 90% of the file's pages are cached (mincore), else Staged.
+  enum class HostPath { Auto, Direct, Staged } host_path = HostPath::Auto;
   // Which weights to load (all when empty).
   std::function<bool(const WeightInfo&)> select;
   // Weights to load dequantized as F32 (e.g. block types the device has no kernel for).
