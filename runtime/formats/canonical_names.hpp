@@ -1,6 +1,7 @@
 #pragma once
 // One internal naming per architecture, whatever file layout the weights came in:
-//   sd15       LDM single-file names (model.diffusion_model.*, first_stage_model.*, cond_stage_model.*)
+//   sd15       LDM single-file names (model.diffusion_model.*, first_stage_model.*, cond_stage_model.*);
+//              diffusers pipeline folders are renamed to them (diffusers_names.hpp)
 //   flux       BFL names (img_in.*, double_blocks.N.*, ...) — city96 GGUF, sd.cpp GGUF and
 //              BFL safetensors all map here (sd.cpp's "model.diffusion_model." is stripped)
 //   flux_ae / sd_vae  BFL/LDM autoencoder names (encoder.*, decoder.*)

@@ -126,7 +126,7 @@ Detection detect(const std::vector<TensorInfo>& tensors, const nlohmann::json& m
   if (n.has("conv_in.weight") && n.has("down_blocks.0.resnets.0.conv1.weight") && n.has("time_embedding.linear_1.weight")) {
     d.arch = arch::kSd15;
     d.layout = "diffusers";
-    d.problems.push_back("diffusers-layout UNet weights are recognised but not mapped yet; use the single-file checkpoint");
+    d.problems.push_back("a lone diffusers UNet file; open its pipeline folder (the one with model_index.json) or use the single-file checkpoint");
     return d;
   }
   // RVC voice (weights dict of a process_ckpt .pth, or the same as safetensors).

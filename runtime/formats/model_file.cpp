@@ -6,6 +6,8 @@
 #include "runtime/core/quant.hpp"
 #include "runtime/core/error.hpp"
 #include "runtime/formats/canonical_names.hpp"
+#include "runtime/formats/diffusers_folder.hpp"
+#include "runtime/formats/json_file.hpp"
 #include "runtime/formats/weight_norm.hpp"
 
 namespace vkflow::formats {
@@ -23,15 +25,6 @@ std::optional<WnPart> weight_norm_part(const std::string& n) {
       return WnPart{n.substr(0, n.size() - s.size()) + ".weight", g};
   }
   return std::nullopt;
-}
-
-nlohmann::json read_json_file(const std::filesystem::path& p) {
-  auto f = MappedFile::open(p);
-  if (f->size() > (16u << 20)) throw FormatError(p.string(), "implausibly large JSON file");
-  auto b = f->range(0, f->size(), "json");
-  auto j = nlohmann::json::parse(b.begin(), b.end(), nullptr, false);
-  if (j.is_discarded()) throw FormatError(p.string(), "not valid JSON");
-  return j;
 }
 
 }  // namespace
@@ -54,8 +47,7 @@ ModelFile ModelFile::open(const std::filesystem::path& path) {
   // A HF model folder: config.json next to the weights.
   nlohmann::json extra = nlohmann::json::object();
   if (std::filesystem::exists(path / "config.json", ec)) extra["config"] = read_json_file(path / "config.json");
-  if (std::filesystem::exists(path / "model_index.json", ec))
-    throw FormatError(path.string(), "diffusers pipeline folders are not supported yet; use the single-file checkpoint");
+  if (std::filesystem::exists(path / "model_index.json", ec)) return open_diffusers_folder(path);
   for (const char* name : {"model.safetensors.index.json", "model.safetensors", "diffusion_pytorch_model.safetensors",
                            "pytorch_model.bin.index.json", "pytorch_model.bin", "diffusion_pytorch_model.bin"}) {
     if (!std::filesystem::exists(path / name, ec)) continue;
@@ -72,23 +64,29 @@ void ModelFile::build() {
   const TensorSource& src = *sources_->front();
   detection_ = detect(src.tensors(), metadata_, src.format());
   if (detection_.arch == arch::kHubert && metadata_.contains("config")) detection_.variant["config"] = "config.json";
-  std::unordered_map<std::string, std::pair<const TensorInfo*, const TensorInfo*>> wn;  // base -> (g, v)
+  std::vector<Mapped> mapped;
   for (const TensorInfo& t : src.tensors()) {
-    auto canon = canonical_name(detection_, t.name);
-    if (!canon) {
-      ignored_.push_back(t.name);
-      continue;
-    }
-    if (auto part = weight_norm_part(*canon)) {
+    if (auto canon = canonical_name(detection_, t.name)) mapped.push_back({0, &t, std::move(*canon), t.shape});
+    else ignored_.push_back(t.name);
+  }
+  build_weights(mapped);
+}
+
+void ModelFile::build_weights(const std::vector<Mapped>& mapped) {
+  std::unordered_map<std::string, std::pair<const Mapped*, const Mapped*>> wn;  // base -> (g, v)
+  for (const Mapped& m : mapped) {
+    const TensorInfo& t = *m.t;
+    if (auto part = weight_norm_part(m.canonical)) {
       auto& e = wn[part->base];
-      (part->is_g ? e.first : e.second) = &t;
+      (part->is_g ? e.first : e.second) = &m;
       continue;
     }
     WeightInfo w;
-    w.name = *canon;
+    w.name = m.canonical;
+    w.source = m.source;
     w.stored = &t;
     w.dtype = t.dtype;
-    w.shape = t.shape;
+    w.shape = m.shape;
     w.nbytes = t.nbytes;
     if (t.dtype == DType::F8_E4M3 || t.dtype == DType::F8_E5M2) {
       w.kind = WeightInfo::Kind::UpcastF8;
@@ -102,11 +100,14 @@ void ModelFile::build() {
   }
   for (auto& [base, gv] : wn) {
     if (!gv.first || !gv.second) throw FormatError(describe_, "weight norm of '" + base + "' lacks its " + (gv.first ? "v" : "g") + " tensor");
+    if (gv.first->source != gv.second->source)
+      throw FormatError(describe_, "weight norm of '" + base + "' has its g and v tensors in different files");
     WeightInfo w;
     w.name = base;
     w.kind = WeightInfo::Kind::FoldWeightNorm;
-    w.g = gv.first;
-    w.stored = gv.second;
+    w.source = gv.second->source;
+    w.g = gv.first->t;
+    w.stored = gv.second->t;
     w.dtype = DType::F32;
     w.shape = gv.second->shape;
     w.nbytes = checked_numel(w.shape, describe_) * 4;
@@ -136,7 +137,7 @@ const WeightInfo& ModelFile::at(std::string_view name) const {
   return *w;
 }
 
-std::string ModelFile::format() const { return sources_->front()->format(); }
+std::string ModelFile::format() const { return format_.empty() ? sources_->front()->format() : format_; }
 
 std::span<const uint8_t> ModelFile::bytes(const WeightInfo& w, std::vector<uint8_t>& scratch) const {
   const TensorSource& src = *(*sources_)[w.source];

@@ -38,8 +38,10 @@ struct WeightInfo {
 
 class ModelFile {
  public:
-  // A model file (any supported format) or a folder (an HF model folder with config.json and
-  // model.safetensors[.index.json] / pytorch_model.bin). Throws FormatError on bad input.
+  // A model file (any supported format) or a folder: an HF model folder (config.json and
+  // model.safetensors[.index.json] / pytorch_model.bin) or a diffusers SD1.x pipeline folder
+  // (model_index.json, unet/ vae/ text_encoder/; offered under the single-file LDM names).
+  // Throws FormatError on bad input.
   static ModelFile open(const std::filesystem::path& path);
   // Wraps an opened source (tests, tools).
   static ModelFile from_source(std::unique_ptr<TensorSource> src, nlohmann::json extra_metadata = {});
@@ -61,13 +63,23 @@ class ModelFile {
   const std::vector<std::string>& ignored() const { return ignored_; }
 
  private:
+  friend ModelFile open_diffusers_folder(const std::filesystem::path& dir);
+  // A stored tensor that is part of the model: its source, canonical name and shape.
+  struct Mapped {
+    uint32_t source;
+    const TensorInfo* t;
+    std::string canonical;
+    Shape shape;
+  };
   void build();
+  void build_weights(const std::vector<Mapped>& mapped);
   std::shared_ptr<std::vector<std::unique_ptr<TensorSource>>> sources_;
   std::vector<WeightInfo> weights_;
   std::unordered_map<std::string, size_t> index_;
   Detection detection_;
   nlohmann::json metadata_ = nlohmann::json::object();
   std::string describe_;
+  std::string format_;  // overrides the first source's format ("diffusers-folder")
   std::vector<std::string> ignored_;
 };
 

@@ -72,4 +72,53 @@ inline std::string tensor_pickle(int64_t numel_storage = 2, int64_t size0 = 2, i
   return p;
 }
 
+// One tensor for the writers below: safetensors dtype name ("F16", "F32", "I64"), shape, bytes.
+struct RawTensor {
+  std::string name, dtype;
+  std::vector<int64_t> shape;
+  std::string data;
+};
+
+// A safetensors file holding `ts` in order.
+inline std::string make_safetensors(const std::vector<RawTensor>& ts) {
+  std::string header = "{", data;
+  for (auto& t : ts) {
+    std::string shape;
+    for (auto d : t.shape) shape += (shape.empty() ? "" : ",") + std::to_string(d);
+    header += (header.size() > 1 ? "," : "") + ("\"" + t.name + "\":{\"dtype\":\"" + t.dtype + "\",\"shape\":[" + shape +
+              "],\"data_offsets\":[" + std::to_string(data.size()) + "," + std::to_string(data.size() + t.data.size()) + "]}");
+    data += t.data;
+  }
+  header += "}";
+  while (header.size() % 8) header += ' ';
+  Bytes b;
+  b.put<uint64_t>(header.size());
+  return b.raw(header).raw(data).b;
+}
+
+// A torch.save zip of the state dict `ts` (one storage per tensor, contiguous), as
+// torch.save writes it: archive/data.pkl (protocol 2) + archive/data/<key>.
+inline std::string make_torch_state_dict(const std::vector<RawTensor>& ts) {
+  auto bi = [](int64_t v) { std::string s = "J"; int32_t x = static_cast<int32_t>(v); s.append(reinterpret_cast<char*>(&x), 4); return s; };
+  std::string p = "\x80\x02}(";
+  std::vector<ZipItem> items;
+  for (size_t k = 0; k < ts.size(); ++k) {
+    const RawTensor& t = ts[k];
+    const char* storage = t.dtype == "F16" ? "HalfStorage" : t.dtype == "F32" ? "FloatStorage" : t.dtype == "BF16" ? "BFloat16Storage" : "LongStorage";
+    int64_t numel = 1;
+    for (auto d : t.shape) numel *= d;
+    std::string sizes = "(", strides = "(";
+    int64_t stride = 1;
+    std::vector<int64_t> st(t.shape.size());
+    for (size_t i = t.shape.size(); i-- > 0;) { st[i] = stride; stride *= t.shape[i]; }
+    for (size_t i = 0; i < t.shape.size(); ++i) { sizes += bi(t.shape[i]); strides += bi(st[i]); }
+    p += pk_str(t.name) + pk_global("torch._utils", "_rebuild_tensor_v2") + "((" + pk_str("storage") + pk_global("torch", storage) +
+         pk_str(std::to_string(k)) + pk_str("cpu") + bi(numel) + "tQ" + bi(0) + sizes + "t" + strides + "t\x89}tR";
+    items.push_back({"archive/data/" + std::to_string(k), t.data});
+  }
+  p += "u.";
+  items.insert(items.begin(), {{"archive/data.pkl", p}, {"archive/byteorder", "little"}});
+  return make_zip(items);
+}
+
 }  // namespace vkflow::test

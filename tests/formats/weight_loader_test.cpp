@@ -2,18 +2,28 @@
 
 #include "runtime/cpu/cpu_device.hpp"
 #include "runtime/formats/weight_loader.hpp"
+#include "tests/common/devices.hpp"
 #include "tests/common/paths.hpp"
 
 using namespace vkflow;
 using namespace vkflow::formats;
 
+// On the CPU the loader reads straight into the tensors (Direct, one preadv per run of
+// tensors) or stages chunks (Staged); on other devices (Vulkan) it stages chunks and uploads
+// them, with plain or O_DIRECT reads.
 TEST(WeightLoader, StreamsEveryWeightInSmallChunksExactly) {
-  for (const char* file : {"formats/flux_tiny-Q8_0-Q4_0.gguf", "formats/rvc_tiny_v2_40k.pth"}) {
+  using HP = LoadOptions::HostPath;
+  for (Device* dev : test::test_devices())
+  for (auto [odirect, host] : {std::pair{false, HP::Direct}, {false, HP::Staged}, {true, HP::Staged}, {false, HP::Auto}})
+  for (const char* file : {"formats/flux_tiny-Q8_0-Q4_0.gguf", "formats/rvc_tiny_v2_40k.pth", "formats/rmvpe_tiny.pt"}) {
+    SCOPED_TRACE(dev->name() + (odirect ? " O_DIRECT " : " ") + std::to_string(static_cast<int>(host)) + " " + file);
     auto m = ModelFile::open(test::data_dir() / file);
     LoadOptions opt;
     opt.chunk_bytes = 1;  // clamps to 1 MiB: several chunks, weights split across them
+    opt.direct_io = odirect;
+    opt.host_path = host;
     LoadStats st;
-    auto ts = load_weights(m, cpu::device(), opt, &st);
+    auto ts = load_weights(m, *dev, opt, &st);
     ASSERT_EQ(ts.size(), m.weights().size()) << file;
     EXPECT_EQ(st.tensors, ts.size());
     EXPECT_GT(st.bytes, 0u);
