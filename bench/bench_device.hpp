@@ -1,12 +1,16 @@
 #pragma once
-// Device choice and measured peaks for the benchmarks. The CPU is built in; the Vulkan
-// backend adds "vulkan[N]" here, with its own FMA-throughput and copy shaders as peaks.
+// Device choice and measured peaks for the benchmarks. The CPU is built in; "vulkan[N]"
+// opens Vulkan device N (default: VKFLOW_DEVICE or the first discrete one) on the path
+// VKFLOW_VK_PATH selects (fp32|fast; default fast when the device has it).
+#include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "runtime/core/device.hpp"
 #include "runtime/cpu/cpu_device.hpp"
 #include "runtime/cpu/peak.hpp"
+#include "runtime/vulkan/vulkan_device.hpp"
 
 namespace vkflow::bench {
 
@@ -18,7 +22,17 @@ struct Peak {
 
 inline Device& pick_device(const std::string& name) {
   if (name == "cpu") return cpu::device();
-  throw std::runtime_error("unknown device '" + name + "' (this build knows: cpu)");
+  if (name.rfind("vulkan", 0) == 0) {
+    static std::map<std::string, std::unique_ptr<vulkan::VulkanDevice>> opened;
+    auto& d = opened[name];
+    if (!d) {
+      vulkan::Options o;
+      o.device = name.substr(6);  // "" = VKFLOW_DEVICE or the first discrete device
+      d = std::make_unique<vulkan::VulkanDevice>(o);
+    }
+    return *d;
+  }
+  throw std::runtime_error("unknown device '" + name + "' (cpu or vulkan[N])");
 }
 
 inline Peak measure_peak(Device& dev) {

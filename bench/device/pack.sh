@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Run on the build host (not the GPU machine), from the checkout that will travel: assembles
+# .carry/extbench/ — the shared random-model tool, the three manifests, the Whisper assets it
+# needs, a 35-s speech file, the stable-diffusion.cpp and whisper.cpp bundles (bench/ext), and
+# a bundle of vkflow's bench executables with their libraries. Carry `.carry/extbench` (and
+# `.gl` when the GPU machine has no Vulkan loader). Needs build/bench/sd15_bench built first;
+# whisper_bench is packed when it exists.
+#   bash bench/device/pack.sh [EXT_BUNDLES_DIR=/work/ext/bundles] [SHARED=/work/shared]
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+EXT=${1:-/work/ext/bundles}
+SHARED=${2:-$ROOT/../shared}
+[ -d "$SHARED/fixtures" ] || SHARED=/work/shared
+C=$ROOT/.carry/extbench
+rm -rf "$C"; mkdir -p "$C/tools" "$C/manifests" "$C/assets/whisper" "$C/audio"
+cp "$SHARED/tools/make_random.py" "$SHARED/tools/safetensors_lite.py" "$C/tools/"
+for m in sd15_v1-5-pruned-emaonly-fp16.safetensors whisper_ggml-large-v3-turbo.bin whisper_ggml-base.bin; do
+  cp "$SHARED/fixtures/manifests/$m.json" "$C/manifests/"
+done
+cp "$SHARED/fixtures/assets/whisper/mel_filters.safetensors" "$SHARED/fixtures/assets/whisper/multilingual.tiktoken" "$C/assets/whisper/"
+cp "$SHARED/fixtures/audio/speech_35s.wav" "$C/audio/"
+for b in sdcpp whisper; do
+  if [ -f "$EXT/$b.tar.xz" ]; then cp "$EXT/$b.tar.xz" "$C/"; else echo "pack.sh: no $EXT/$b.tar.xz (see bench/ext/README.md)" >&2; fi
+done
+exes=()
+for n in sd15_bench whisper_bench; do
+  [ -x "$ROOT/build/bench/$n" ] && exes+=("$ROOT/build/bench/$n")
+done
+if [ ${#exes[@]} -gt 0 ]; then
+  bash "$ROOT/bench/device/bundle.sh" "$C/vkflow.tar.xz" --note "vkflow $(git -C "$ROOT" rev-parse --short HEAD)" "${exes[@]}"
+else
+  echo "pack.sh: no vkflow bench executables in $ROOT/build/bench (build sd15_bench / whisper_bench first)" >&2
+fi
+du -ah "$C" | sort -k2 | sed "s|$ROOT/||"
+total=$(du -sm "$C" | cut -f1)
+echo "total ${total} MiB (carry limit: 64 MiB for all carried paths)"
+[ "$total" -lt 60 ] || { echo "pack.sh: .carry/extbench is too large to carry" >&2; exit 1; }
