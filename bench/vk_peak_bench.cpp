@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <ctime>
 #include <functional>
 #include <iostream>
@@ -65,6 +66,16 @@ Tensor rand_tensor(Device& dev, Shape s, DType t = DType::F32) {
   return ops::cast(f, t);
 }
 
+// Runs fn with environment variable `name` set to `value` (restored afterwards).
+void with_env(const char* name, const char* value, const std::function<void()>& fn) {
+  const char* old = std::getenv(name);
+  std::string saved = old ? old : "";
+  setenv(name, value, 1);
+  fn();
+  if (old) setenv(name, saved.c_str(), 1);
+  else unsetenv(name);
+}
+
 struct Peaks {
   double fma32 = 0, fma16 = 0, copy = 0;  // GFLOP/s, GFLOP/s, GB/s
 };
@@ -120,25 +131,42 @@ void run_path(vulkan::Path path, const std::string& device, bool quick) {
   double mm = 2.0 * S * S * S;
   rows.push_back({"linear f32", fmt::format("{0}x{0} · {0}x{0}", S), mm, 0, [&] { ops::linear(x, w32); }});
   // A/B of the GEMM register-block layout (strided vs contiguous, see gemm_core.glsl).
-  rows.push_back({"linear f32 (contiguous blocks)", fmt::format("{0}x{0} · {0}x{0}", S), mm, 0, [&] {
-                    setenv("VKFLOW_VK_GEMM_CONTIG", "1", 1);
-                    ops::linear(x, w32);
-                    unsetenv("VKFLOW_VK_GEMM_CONTIG");
-                  }});
+  rows.push_back({"linear f32 (contiguous blocks)", fmt::format("{0}x{0} · {0}x{0}", S), mm, 0,
+                  [&] { with_env("VKFLOW_VK_GEMM_CONTIG", "1", [&] { ops::linear(x, w32); }); }});
   rows.push_back({"linear f16 weight", fmt::format("{0}x{0} · {0}x{0}", S), mm, 0, [&] { ops::linear(x, w16); }});
   Tensor w8 = rand_tensor(dev, {S, S}, DType::F32);
   rows.push_back({"matmul f32", fmt::format("{0}x{0} · {0}x{0}", S), mm, 0, [&] { ops::matmul(x, w8); }});
-  // SD1.5 UNet conv at 512x512 (64x64 latent, 320 channels, 3x3).
-  int64_t C = quick ? 64 : 320, HW = quick ? 32 : 64;
-  Tensor cx = rand_tensor(dev, {1, C, HW, HW}), cw = rand_tensor(dev, {C, C, 3, 3}), cb = rand_tensor(dev, {C});
+  // SD1.5 UNet 3x3 convs at 512x512 (64x64 latent): 320/640/1280 channels at 64/32/16 px,
+  // batch 2 as sampling with CFG runs them; the first shape also at batch 1 (earlier tables).
+  // "(basic)" rows pin the non-cooperative-matrix kernels (VKFLOW_VK_CONV / VKFLOW_VK_ATTN =
+  // basic) for an A/B on the fast path.
   ops::Conv2dParams cp;
   cp.pad_h = cp.pad_w = 1;
-  rows.push_back({"conv2d 3x3", fmt::format("1x{0}x{1}x{1}, {0}->{0}", C, HW), 2.0 * C * C * 9 * HW * HW, 0,
-                  [&] { ops::conv2d(cx, cw, cb, cp); }});
-  // SD1.5 self-attention at 512x512: 4096 tokens, 8 heads of 40.
-  int64_t L = quick ? 512 : 4096;
-  Tensor q = rand_tensor(dev, {1, 8, L, 40}), k = rand_tensor(dev, {1, 8, L, 40}), v = rand_tensor(dev, {1, 8, L, 40});
-  rows.push_back({"attention", fmt::format("1x8x{}x40", L), 4.0 * 8 * L * L * 40, 0, [&] { ops::attention(q, k, v); }});
+  struct ConvShape { int64_t n, c, hw; };
+  std::vector<ConvShape> convs = quick ? std::vector<ConvShape>{{1, 64, 32}, {2, 128, 16}}
+                                       : std::vector<ConvShape>{{1, 320, 64}, {2, 320, 64}, {2, 640, 32}, {2, 1280, 16}};
+  std::deque<std::vector<Tensor>> conv_t;  // deque: rows keep references
+  for (const auto& cs : convs) {
+    conv_t.push_back({rand_tensor(dev, {cs.n, cs.c, cs.hw, cs.hw}), rand_tensor(dev, {cs.c, cs.c, 3, 3}), rand_tensor(dev, {cs.c})});
+    const auto& t = conv_t.back();
+    std::string shape = fmt::format("{0}x{1}x{2}x{2}, {1}->{1}", cs.n, cs.c, cs.hw);
+    double fl = 2.0 * cs.n * cs.c * cs.c * 9 * cs.hw * cs.hw;
+    rows.push_back({"conv2d 3x3", shape, fl, 0, [&t, &cp] { ops::conv2d(t[0], t[1], t[2], cp); }});
+    if (&cs == &convs[1] || quick) rows.push_back({"conv2d 3x3 (basic)", shape, fl, 0, [&t, &cp] { with_env("VKFLOW_VK_CONV", "basic", [&] { ops::conv2d(t[0], t[1], t[2], cp); }); }});
+  }
+  // Attention: SD1.5 self-attention at 512x512 (4096 tokens, 8 heads of 40) and the Whisper
+  // large-v3(-turbo) encoder (1500 frames, 20 heads of 64).
+  struct AttnShape { int64_t h, l, d; };
+  std::vector<AttnShape> attns = quick ? std::vector<AttnShape>{{8, 512, 40}, {4, 300, 64}} : std::vector<AttnShape>{{8, 4096, 40}, {20, 1500, 64}};
+  std::deque<std::vector<Tensor>> attn_t;
+  for (const auto& as : attns) {
+    attn_t.push_back({rand_tensor(dev, {1, as.h, as.l, as.d}), rand_tensor(dev, {1, as.h, as.l, as.d}), rand_tensor(dev, {1, as.h, as.l, as.d})});
+    const auto& t = attn_t.back();
+    std::string shape = fmt::format("1x{}x{}x{}", as.h, as.l, as.d);
+    double fl = 4.0 * as.h * as.l * as.l * as.d;
+    rows.push_back({"attention", shape, fl, 0, [&t] { ops::attention(t[0], t[1], t[2]); }});
+    rows.push_back({"attention (basic)", shape, fl, 0, [&t] { with_env("VKFLOW_VK_ATTN", "basic", [&] { ops::attention(t[0], t[1], t[2]); }); }});
+  }
   int64_t E = quick ? (1 << 20) : (1 << 26);
   Tensor ea = rand_tensor(dev, {E}), eb = rand_tensor(dev, {E});
   rows.push_back({"add", fmt::format("{}", E), 0, 12.0 * E, [&] { ops::add(ea, eb); }});
@@ -147,8 +175,11 @@ void run_path(vulkan::Path path, const std::string& device, bool quick) {
   double smb = 8.0 * sm.numel();
   rows.push_back({"softmax", to_string(sm.shape()), 0, smb, [&] { ops::softmax(sm); }});
   rows.push_back({"layer_norm", to_string(sm.shape()), 0, smb, [&] { ops::layer_norm(sm); }});
-  Tensor gx = rand_tensor(dev, {1, C, HW, HW});
-  rows.push_back({"group_norm", to_string(gx.shape()), 0, 8.0 * gx.numel(), [&] { ops::group_norm(gx, 32); }});
+  for (const auto& cs : convs) {
+    conv_t.push_back({rand_tensor(dev, {cs.n, cs.c, cs.hw, cs.hw})});
+    const Tensor& gx = conv_t.back()[0];
+    rows.push_back({"group_norm", to_string(gx.shape()), 0, 8.0 * gx.numel(), [&gx] { ops::group_norm(gx, 32); }});
+  }
 
   for (auto& r : rows) {
     double s = time_it(dev, r.fn, quick ? 0.2 : 0.5);

@@ -25,25 +25,23 @@ float A_elem(uint g, uint m, uint k) {
   return dequant(((g * cig() + ci) * cog() + m) * p.KH * p.KW + r);
 }
 
-// Tables for the forward case, filled by the gemm_core hooks below.
+// Tables for the forward case, filled by the gemm_core hooks below: per pixel of the tile,
+// and per k of a slice, double-buffered by slice parity (index k % (2 * BK)).
 #include "gemm_tiles.glsl"
-shared ivec4 ktab[BK];
+shared ivec4 ktab[2 * BK];
 shared ivec4 ntab[BN];
-uint cur_k0, cur_n0;
 
 void gemm_begin(uint g, uint m0, uint n0) {
-  cur_n0 = n0;
   if (TRANSPOSED != 0u) return;
   for (uint i = gl_LocalInvocationID.x; i < BN; i += gl_WorkGroupSize.x) ntab[i] = pixel_origin(g, n0 + i);
 }
 void gemm_slice(uint g, uint k0) {
-  cur_k0 = k0;
   if (TRANSPOSED != 0u) return;
-  for (uint i = gl_LocalInvocationID.x; i < BK; i += gl_WorkGroupSize.x) ktab[i] = k_entry(k0 + i);
+  for (uint i = gl_LocalInvocationID.x; i < BK; i += gl_WorkGroupSize.x) ktab[(k0 + i) % (2u * BK)] = k_entry(k0 + i);
 }
 
 float B_elem(uint g, uint k, uint n) {
-  if (TRANSPOSED == 0u) return x_at(ktab[k - cur_k0], ntab[n - cur_n0]);
+  if (TRANSPOSED == 0u) return x_at(ktab[k % (2u * BK)], ntab[n % BN]);
   if (k >= gemm_K() || n >= gemm_N()) return 0.0;
   uint ci = k / (p.KH * p.KW), r = k % (p.KH * p.KW), ky = r / p.KW, kx = r % p.KW;
   uint ox = n % p.OW, t = n / p.OW, oy = t % p.OH, b = t / p.OH;
