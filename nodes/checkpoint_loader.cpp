@@ -9,6 +9,7 @@
 #include "nodes/node.hpp"
 #include "nodes/schema_builders.hpp"
 #include "nodes/sd15_handles.hpp"
+#include "nodes/vae_handle.hpp"
 
 namespace vkflow::nodes {
 namespace {

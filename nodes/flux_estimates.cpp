@@ -48,17 +48,6 @@ Estimate estimate_unet_loader(EstimateContext& ctx) {
   return e;
 }
 
-Estimate estimate_vae_loader(EstimateContext& ctx) {
-  Estimate e = nothing(ctx);
-  std::string path;
-  const models::ModelHeader* h = header_for(ctx, "vae_name", &path);
-  if (!h) return e;
-  if (h->arch != "flux_ae" && h->arch != "sd_vae" && h->arch != "sd15")
-    throw Error("input 'vae_name': " + path + " is not a VAE (detected " + h->arch + ")");
-  e.outputs["vae"] = {{"file", path}, {"family", h->arch}, {"prefix", h->arch == "sd15" ? "first_stage_model." : ""}};
-  return e;
-}
-
 Estimate estimate_flux_passthrough(EstimateContext& ctx) {
   Estimate e = nothing(ctx);
   for (const char* port : {"model", "conditioning"})

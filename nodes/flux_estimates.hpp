@@ -7,7 +7,6 @@
 namespace vkflow::nodes {
 
 Estimate estimate_unet_loader(EstimateContext& ctx);        // "unet_name"
-Estimate estimate_vae_loader(EstimateContext& ctx);         // "vae_name"
 Estimate estimate_flux_passthrough(EstimateContext& ctx);   // FluxGuidance, ModelSamplingFlux
 Estimate estimate_empty_sd3_latent(EstimateContext& ctx);   // "width", "height", "batch_size"
 // KSampler on a FLUX model: the DiT's footprint for the latent and the text length.

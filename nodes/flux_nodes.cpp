@@ -1,5 +1,5 @@
 // The FLUX.1 nodes with ComfyUI's names and inputs: UNETLoader (a diffusion model file alone),
-// VAELoader, FluxGuidance, ModelSamplingFlux, EmptySD3LatentImage. KSampler, VAEDecode(Tiled)
+// FluxGuidance, ModelSamplingFlux, EmptySD3LatentImage. KSampler, VAEDecode(Tiled)
 // and CLIPTextEncode work on FLUX through the MODEL/VAE/CLIP handles (model_values.hpp).
 #include <filesystem>
 
@@ -29,15 +29,6 @@ Values unet_loader(RunContext& ctx) {
     return {{"model", make_value<ModelValue>(open_flux_model(path))}};
   } catch (const FormatError& e) {
     throw FormatError("input 'unet_name'", e.what());
-  }
-}
-
-Values vae_loader(RunContext& ctx) {
-  const auto path = existing(ctx, "vae_name", "VAE");
-  try {
-    return {{"vae", make_value<VaeValue>(open_vae_file(path))}};
-  } catch (const FormatError& e) {
-    throw FormatError("input 'vae_name'", e.what());
   }
 }
 
@@ -89,15 +80,6 @@ VKFLOW_REGISTER_NODES(flux_nodes) {
   u.run = unet_loader;
   u.estimate = estimate_unet_loader;
   reg.add(std::move(u));
-
-  NodeDef v = def("VAELoader", "loaders", "Opens a VAE file: the FLUX ae.safetensors (16 channels) or an SD VAE (4 channels).");
-  graph::InputSpec vae = port("vae_name", T::STRING, "VAE file name (models/vae/) or path");
-  vae.model_folder = "vae";
-  v.schema.inputs = {vae};
-  v.schema.outputs = {output("vae", T::VAE)};
-  v.run = vae_loader;
-  v.estimate = estimate_vae_loader;
-  reg.add(std::move(v));
 
   NodeDef g = def("FluxGuidance", "conditioning", "Sets the distilled guidance value FLUX.1-dev embeds (schnell ignores it).");
   g.schema.inputs = {port("conditioning", T::CONDITIONING), float_param("guidance", 3.5, 0.0, 100.0)};

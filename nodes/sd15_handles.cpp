@@ -144,14 +144,6 @@ HostTensor weighted_chunk_conditioning(const std::vector<float>& z, int64_t rows
   return out;
 }
 
-std::shared_ptr<const ImageAutoencoder> open_vae_file(const std::filesystem::path& path) {
-  auto file = std::make_shared<const ModelFile>(ModelFile::open(path));
-  const std::string& arch = file->detection().arch;
-  if (arch != formats::arch::kSdVae && arch != formats::arch::kFluxAe && arch != formats::arch::kSd15)
-    throw FormatError(path.string(), "not a VAE file (detected " + arch + ")");
-  return std::make_shared<const LdmVae>(file);
-}
-
 Sd15Checkpoint open_sd15_checkpoint(const std::filesystem::path& path) {
   auto file = std::make_shared<const ModelFile>(ModelFile::open(path));
   const auto& det = file->detection();

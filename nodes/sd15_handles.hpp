@@ -21,10 +21,6 @@ struct Sd15Checkpoint {
 // checkpoint (with UNet, text encoder and VAE).
 Sd15Checkpoint open_sd15_checkpoint(const std::filesystem::path& path);
 
-// A standalone LDM VAE file (SD's vae-ft-mse, FLUX's ae.safetensors) or a checkpoint's VAE.
-// Throws FormatError naming the file for anything else.
-std::shared_ptr<const ImageAutoencoder> open_vae_file(const std::filesystem::path& path);
-
 // The conditioning ComfyUI's CLIPTextEncode produces from per-chunk encodings: weighted tokens
 // pulled away from the empty prompt's encoding, z = (z - z_empty)·w + z_empty, and the chunks
 // concatenated along the tokens. `z` holds `rows` rows of [tokens, dim] (the prompt's chunks,
