@@ -38,4 +38,8 @@ T5Allocation measure_t5(Device& dev, bool streaming) {
   return a;
 }
 
+std::vector<float> t5_encode(Device& dev, const std::vector<int64_t>& ids) {
+  return models::T5Encoder(flux_t5_file(), dev).encode(ids, 1).to_f32();
+}
+
 }  // namespace vkflow::test

@@ -1,8 +1,9 @@
 #pragma once
-// What the T5 encoders really allocate on a device, measured through Device::memory(). In a
-// file of its own: models::WeightUse names both an enum (weight_set.hpp) and a struct
+// What the T5 encoders really allocate on a device, measured through Device::memory(), and a
+// plain T5 forward for the node tests. In a file of its own: models::WeightUse names both an enum (weight_set.hpp) and a struct
 // (footprint.hpp), so the encoders and the estimators cannot share a translation unit.
 #include <cstdint>
+#include <vector>
 
 #include "runtime/core/device.hpp"
 
@@ -15,5 +16,8 @@ struct T5Allocation {
 };
 
 T5Allocation measure_t5(Device& dev, bool streaming);
+
+// The tiny T5's last_hidden_state for one row of ids, as host floats.
+std::vector<float> t5_encode(Device& dev, const std::vector<int64_t>& ids);
 
 }  // namespace vkflow::test
