@@ -1,6 +1,7 @@
 // CLIPTextEncode and CLIPSetLastLayer: prompts to CONDITIONING through the CLIP handle (77-token
 // chunks, "(word:1.2)" weights and clip skip as ComfyUI; the encoder implements them).
 #include "nodes/diffusion_estimates.hpp"
+#include "nodes/flux_clip.hpp"
 #include "nodes/inputs.hpp"
 #include "nodes/model_values.hpp"
 #include "nodes/node.hpp"
@@ -13,7 +14,13 @@ namespace T = graph::types;
 
 Values clip_text_encode(RunContext& ctx) {
   const auto& clip = input_as<ClipValue>(ctx, "clip", T::CLIP);
-  ConditioningEntry e = clip.encoder->encode(input_string(ctx, "text"), clip.last_layer, ctx.device);
+  ConditioningEntry e;
+  if (const auto* flux = dynamic_cast<const FluxTextEncoder*>(clip.encoder.get())) {  // one text to both
+    const std::string& text = input_string(ctx, "text");
+    e = flux->encode_dual(text, text, ctx.device, flux_text_options(ctx.options));
+  } else {
+    e = clip.encoder->encode(input_string(ctx, "text"), clip.last_layer, ctx.device);
+  }
   return {{"conditioning", make_value<ConditioningValue>(std::vector<ConditioningEntry>{std::move(e)})}};
 }
 

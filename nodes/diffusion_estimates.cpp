@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "nodes/flux_estimates.hpp"
+#include "nodes/flux_text_estimates.hpp"
 #include "nodes/inputs.hpp"
 #include "runtime/formats/safetensors.hpp"
 #include "runtime/models/sd15_estimate.hpp"
@@ -106,6 +107,7 @@ Estimate estimate_checkpoint_loader(EstimateContext& ctx) {
 }
 
 Estimate estimate_clip_text_encode(EstimateContext& ctx) {
+  if (is_flux_clip(in(ctx, "clip"))) return estimate_flux_text_encode(ctx, in(ctx, "clip"), in(ctx, "text"), in(ctx, "text"));
   json meta;
   const models::ModelHeader* h = header_of(ctx, "clip", &meta);
   int64_t chunks = 1, rows = 1;

@@ -195,6 +195,17 @@ Detection detect(const std::vector<TensorInfo>& tensors, const nlohmann::json& m
       d.problems.push_back("T5 encoder without token embeddings (shared.weight)");
     return d;
   }
+  if (n.has("enc.blk.0.attn_q.weight") && n.has("enc.blk.0.attn_rel_b.weight")) {
+    // llama.cpp's T5 encoder naming (city96's t5-v1_1-xxl-encoder-*.gguf); mapped to HF names.
+    d.arch = arch::kT5;
+    d.layout = "gguf-llama";
+    d.variant["d_model"] = n.dim("enc.blk.0.attn_q.weight", 1);
+    d.variant["layers"] = n.count("enc.blk.");
+    d.variant["d_ff"] = n.dim("enc.blk.0.ffn_up.weight", 0);
+    d.variant["gated"] = n.has("enc.blk.0.ffn_gate.weight");
+    if (!n.has("token_embd.weight")) d.problems.push_back("T5 encoder without token embeddings (token_embd.weight)");
+    return d;
+  }
   if (auto p = n.prefix_of("text_model.encoder.layers.0.self_attn.q_proj.weight")) {
     d.arch = arch::kClip;
     d.prefix = *p;

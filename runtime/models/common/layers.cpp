@@ -56,13 +56,14 @@ Tensor from_tokens(const Tensor& x, int64_t h, int64_t w) {
   return ops::permute(x, {0, 2, 1}).view({b, c, h, w});
 }
 
-Tensor multi_head_attention(const Tensor& q, const Tensor& k, const Tensor& v, int heads, bool causal) {
+Tensor multi_head_attention(const Tensor& q, const Tensor& k, const Tensor& v, int heads, bool causal,
+                            const Tensor& mask, float scale) {
   const int64_t b = q.dim(0), lq = q.dim(1), lk = k.dim(1), c = q.dim(2), d = c / heads;
   // Single head: [B, L, C] is already [B, 1, L, C]; no permutes needed.
-  if (heads == 1) return ops::attention(q.view({b, 1, lq, c}), k.view({b, 1, lk, c}), v.view({b, 1, lk, c}), {}, causal)
+  if (heads == 1) return ops::attention(q.view({b, 1, lq, c}), k.view({b, 1, lk, c}), v.view({b, 1, lk, c}), mask, causal, scale)
                       .view({b, lq, c});
   auto split = [&](const Tensor& t, int64_t l) { return ops::permute(t.view({b, l, heads, d}), {0, 2, 1, 3}); };
-  Tensor o = ops::attention(split(q, lq), split(k, lk), split(v, lk), {}, causal);
+  Tensor o = ops::attention(split(q, lq), split(k, lk), split(v, lk), mask, causal, scale);
   return ops::permute(o, {0, 2, 1, 3}).view({b, lq, c});
 }
 

@@ -23,8 +23,10 @@ Tensor to_tokens(const Tensor& x);
 Tensor from_tokens(const Tensor& x, int64_t h, int64_t w);
 
 // Multi-head attention on token tensors: q [B, Lq, H·D], k/v [B, Lk, H·D] -> [B, Lq, H·D]
-// (heads split/merged around the memory-efficient attention op; scale 1/sqrt(D)).
-Tensor multi_head_attention(const Tensor& q, const Tensor& k, const Tensor& v, int heads, bool causal = false);
+// (heads split/merged around the memory-efficient attention op). mask: an additive bias
+// broadcastable to [B, heads, Lq, Lk] (T5's position bias); scale <= 0 means 1/sqrt(D).
+Tensor multi_head_attention(const Tensor& q, const Tensor& k, const Tensor& v, int heads, bool causal = false,
+                            const Tensor& mask = {}, float scale = 0.0f);
 
 // The dimension of a weight, with a FormatError naming it when the rank is too small.
 int64_t weight_dim(const WeightSet& w, std::string_view name, int axis);
