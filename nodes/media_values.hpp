@@ -32,9 +32,4 @@ struct AudioValue : Object {
   media::Audio audio;
 };
 
-template <class T, class... A>
-Value make_value(A&&... a) {
-  return std::shared_ptr<const Object>(std::make_shared<const T>(std::forward<A>(a)...));
-}
-
 }  // namespace vkflow::nodes

@@ -20,4 +20,10 @@ using Value = std::variant<std::monostate, int64_t, double, bool, std::string,
                            std::shared_ptr<const Object>>;
 using Values = std::map<std::string, Value>;
 
+// A Value holding a new T (an Object) built from `a`.
+template <class T, class... A>
+Value make_value(A&&... a) {
+  return std::shared_ptr<const Object>(std::make_shared<const T>(std::forward<A>(a)...));
+}
+
 }  // namespace vkflow::nodes

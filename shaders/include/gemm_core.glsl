@@ -5,20 +5,16 @@
 // consecutive elements along B's contiguous index), used when the host says they are safe.
 // A BM x BN tile of C per workgroup, BK-deep slices staged in shared memory (fp16 with
 // SHMEM_F16, the fast path), a TM x TN fp32 register block per invocation.
+// With GEMM_HOOKS defined the shader also provides gemm_begin(batch, m0, n0), called once,
+// and gemm_slice(batch, k0), called before each slice is staged (both may fill shared
+// tables that A_elem/B_elem read; a barrier follows).
 #ifdef SHMEM_F16
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #define STYPE float16_t
 #else
 #define STYPE float
 #endif
-layout(constant_id = 1) const uint BM = 64;
-layout(constant_id = 2) const uint BN = 64;
-layout(constant_id = 3) const uint BK = 16;
-layout(constant_id = 4) const uint TM = 4;
-layout(constant_id = 5) const uint TN = 4;
-// CONTIG = 1: an invocation owns TM consecutive rows and TN consecutive columns (shared reads
-// can become 16-byte loads); 0: rows/columns strided by BM/TM, BN/TN (conflict-free scalar).
-layout(constant_id = 7) const uint CONTIG = 0;
+#include "gemm_tiles.glsl"
 
 shared STYPE As[BK * BM];  // [k][m]
 shared STYPE Bs[BK * BN];  // [k][n]
@@ -33,7 +29,14 @@ void main() {
   [[unroll]] for (uint i = 0; i < TM; ++i)
     [[unroll]] for (uint j = 0; j < TN; ++j) acc[i][j] = 0.0;
 
+#ifdef GEMM_HOOKS
+  gemm_begin(batch, m0, n0);
+#endif
   for (uint k0 = 0; k0 < K; k0 += BK) {
+#ifdef GEMM_HOOKS
+    gemm_slice(batch, k0);
+    barrier();
+#endif
     if (use_vec4_a()) {
       for (uint e = tid; e < BM * BK / 4; e += threads) {
         uint kq = (e % (BK / 4)) * 4, mm = e / (BK / 4);

@@ -22,7 +22,7 @@ const graph::SchemaLookup& schemas() {
 graph::LoadResult load_demo(std::vector<std::string> sets = {}) {
   graph::LoadOptions lo;
   lo.overrides = std::move(sets);
-  return graph::load_workflow(source_dir() / "workflows" / "demo.json", schemas(), lo);
+  return graph::load_workflow(source_dir() / "workflows" / "media_demo.json", schemas(), lo);
 }
 }  // namespace
 

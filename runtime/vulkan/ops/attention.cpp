@@ -1,5 +1,8 @@
-// Memory-efficient attention on Vulkan (shaders/attention.comp): one invocation per query
-// row, K/V streamed through shared memory, online softmax; never an Lq x Lk buffer.
+// Memory-efficient attention on Vulkan, never an Lq x Lk buffer. shaders/attention.comp: one
+// invocation per query row, K/V streamed through shared memory, online softmax (every
+// device and path). shaders/attention_coop.comp: flash-style tiles on NV cooperative
+// matrices (fast path with matrix cores, head dims <= 160, >= 16 query rows;
+// VKFLOW_VK_ATTN=basic keeps every call on attention.comp).
 #include <bit>
 
 #include "runtime/core/broadcast.hpp"
@@ -22,9 +25,30 @@ void attention(VulkanDevice& dev, const OpCall& c) {
   p.scale = ap.scale;
   p.causal = ap.causal;
   p.has_mask = ap.has_mask && mask.defined();
+  double flops = 2.0 * double(B * H) * double(Lq) * double(Lk) * double(D + Dv);
   if (p.has_mask) {
     auto ms = broadcast_strides(mask.shape(), {B, H, Lq, Lk});
     for (int i = 0; i < 4; ++i) p.ms[i] = checked_u32(ms[i], "mask stride");
+  }
+  if (Lq >= 16 && D <= 160 && Dv <= 160) {
+    Coop coop = coop_mode(dev, "VKFLOW_VK_ATTN");
+    if (coop != Coop::None) {
+      // Keys per tile: 64 where the shared memory allows (head dims <= 64), else 32.
+      auto r16 = [](int64_t d) { return static_cast<uint32_t>((d + 15) / 16 * 16); };
+      uint32_t dp = r16(D), dvp = r16(Dv), sd = std::max(dp, dvp) + 8;
+      auto shared_bytes = [&](uint32_t bc) {
+        uint64_t b = 2ull * bc * sd * 2 + 64ull * (bc + 8) * 2 + 64ull * bc * 4 + 128 * 4;
+        return coop == Coop::Emulated ? b + 64ull * sd * 2 : b;
+      };
+      uint32_t bc = shared_bytes(64) <= dev.info().max_shared_memory ? 64 : 32;
+      if (shared_bytes(bc) <= dev.info().max_shared_memory) {
+        const auto& pipe = dev.pipeline(std::string("attention") + coop_suffix(coop), 5, sizeof(p),
+                                        {128, static_cast<uint32_t>(D), static_cast<uint32_t>(Dv), dp, dvp, bc});
+        dev.dispatch(pipe, {in(q), in(k), in(v), in(or_dummy(dev, mask)), out(c.outputs[0])}, p,
+                     checked_u32((Lq + 63) / 64, "attention grid"), checked_u32(B * H, "batch*heads"), 1, flops);
+        return;
+      }
+    }
   }
   // Shared K/V tile: up to 6144 floats (24 KiB) so it fits every device's 32 KiB minimum.
   uint32_t bkv = std::bit_floor(static_cast<uint32_t>(std::max<int64_t>(1, 6144 / (D + Dv))));
@@ -33,7 +57,6 @@ void attention(VulkanDevice& dev, const OpCall& c) {
   const auto& pipe = dev.pipeline("attention", 5, sizeof(p),
                                   {wg, static_cast<uint32_t>(D), static_cast<uint32_t>(Dv), bkv});
   uint32_t gx = static_cast<uint32_t>((Lq + wg - 1) / wg);
-  double flops = 2.0 * double(B * H) * double(Lq) * double(Lk) * double(D + Dv);
   dev.dispatch(pipe, {in(q), in(k), in(v), in(or_dummy(dev, mask)), out(c.outputs[0])}, p, gx,
                checked_u32(B * H, "batch*heads"), 1, flops);
 }

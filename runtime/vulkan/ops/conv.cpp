@@ -1,5 +1,8 @@
-// conv2d, conv_transpose2d, conv1d, conv_transpose1d on Vulkan: one implicit-GEMM shader
-// (shaders/conv2d.comp), 1-D convolutions as H = 1. Weights f32/f16/bf16.
+// conv2d, conv_transpose2d, conv1d, conv_transpose1d on Vulkan as implicit GEMMs, 1-D
+// convolutions as H = 1. Weights f32/f16/bf16. Kernels: shaders/conv2d.comp (fp32 tiles, or
+// fp16-staged tiles on the fast path) and, for forward convolutions on the fast path of a
+// device with NV cooperative matrices, shaders/conv2d_coop.comp (VKFLOW_VK_CONV=basic keeps
+// every convolution on conv2d.comp).
 #include "runtime/ops/conv.hpp"
 #include "runtime/vulkan/ops/kernel_util.hpp"
 #include "runtime/vulkan/ops/matmul_dispatch.hpp"
@@ -10,7 +13,7 @@ namespace {
 struct Push {
   uint32_t N, Ci, H, W, Co, OH, OW, KH, KW;
   int32_t sh, sw, ph, pw, dh, dw;
-  uint32_t groups, has_bias;
+  uint32_t groups, has_bias, vec4_w;
 };
 
 bool conv_weight_ok(DType t) { return t == DType::F32 || t == DType::F16 || t == DType::BF16; }
@@ -20,17 +23,25 @@ void run_conv(VulkanDevice& dev, const OpCall& c, Push p, bool transposed) {
   const Tensor& bias = c.inputs.size() > 2 ? c.inputs[2] : Tensor();
   const Tensor& y = c.outputs[0];
   if (!conv_weight_ok(w.dtype())) throw Unsupported("Vulkan conv: weight dtype " + std::string(dtype_name(w.dtype())));
-  std::string shader = "conv2d_" + std::string(dtype_name(w.dtype()));
-  if (dev.fast() && dev.info().fp16_arith) shader += "_f16s";
   uint64_t M = p.Co / p.groups, Npix = uint64_t(p.N) * p.OH * p.OW;
-  GemmTiles t = pick_gemm_tiles(dev, M, Npix, p.groups);
-  uint32_t bm = t.bm, bn = t.bn;
-  const auto& pipe = dev.pipeline(shader, 4, sizeof(Push), {t.threads(), t.bm, t.bn, t.bk, t.tm, t.tn, transposed ? 1u : 0u, t.contig});
-  p.has_bias = bias.defined();
   uint64_t K = uint64_t(p.Ci / p.groups) * p.KH * p.KW;
-  uint32_t gx = checked_u32((Npix + bn - 1) / bn, "conv grid"), gy = checked_u32((M + bm - 1) / bm, "conv grid");
-  dev.dispatch(pipe, {in(x), in(w), in(or_dummy(dev, bias)), out(y)}, p, gx, gy, p.groups,
-               2.0 * double(M) * double(Npix) * double(K) * p.groups);
+  p.has_bias = bias.defined();
+  p.vec4_w = !transposed && w.dtype() == DType::F32 && K % 4 == 0 && dev.device_offset(w) % 16 == 0;
+  double flops = 2.0 * double(M) * double(Npix) * double(K) * p.groups;
+  std::string t(dtype_name(w.dtype()));
+  Coop coop = transposed ? Coop::None : coop_mode(dev, "VKFLOW_VK_CONV");
+  if (coop != Coop::None) {
+    const auto& pipe = dev.pipeline("conv2d" + std::string(coop_suffix(coop)) + "_" + t, 4, sizeof(Push), {128});
+    uint32_t gx = checked_u32((Npix + 63) / 64, "conv grid"), gy = checked_u32((M + 63) / 64, "conv grid");
+    dev.dispatch(pipe, {in(x), in(w), in(or_dummy(dev, bias)), out(y)}, p, gx, gy, p.groups, flops);
+    return;
+  }
+  std::string shader = "conv2d_" + t;
+  if (dev.fast() && dev.info().fp16_arith) shader += "_f16s";
+  GemmTiles tl = pick_gemm_tiles(dev, M, Npix, p.groups);
+  const auto& pipe = dev.pipeline(shader, 4, sizeof(Push), {tl.threads(), tl.bm, tl.bn, tl.bk, tl.tm, tl.tn, transposed ? 1u : 0u, tl.contig});
+  uint32_t gx = checked_u32((Npix + tl.bn - 1) / tl.bn, "conv grid"), gy = checked_u32((M + tl.bm - 1) / tl.bm, "conv grid");
+  dev.dispatch(pipe, {in(x), in(w), in(or_dummy(dev, bias)), out(y)}, p, gx, gy, p.groups, flops);
 }
 
 void conv2d_like(VulkanDevice& dev, const OpCall& c, bool transposed) {

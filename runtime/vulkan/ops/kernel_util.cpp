@@ -1,6 +1,7 @@
 #include "runtime/vulkan/ops/kernel_util.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace vkflow::vulkan {
 
@@ -49,6 +50,20 @@ void to_push(const Strided& s, uint32_t& rank, uint32_t* dims, std::vector<uint3
 }
 
 std::vector<uint32_t> spec_wg(uint32_t wg) { return {wg}; }
+
+Coop coop_mode(const VulkanDevice& dev, const char* env) {
+  const char* v = std::getenv(env);
+  std::string s = v ? v : "";
+  if (s == "basic") return Coop::None;
+  if (!s.empty() && s != "auto") throw Error(std::string(env) + " must be basic or auto, not '" + s + "'");
+  if (!dev.fast()) return Coop::None;
+  const char* emu = std::getenv("VKFLOW_VK_COOP_EMULATE");
+  if (emu && std::string(emu) == "1" && dev.info().fp16_arith) return Coop::Emulated;
+  if (dev.info().coop_matrix_nv && dev.info().subgroup_size == 32) return Coop::Native;
+  return Coop::None;
+}
+
+const char* coop_suffix(Coop c) { return c == Coop::Native ? "_coop" : c == Coop::Emulated ? "_coopemu" : ""; }
 
 }  // namespace vkflow::vulkan
 

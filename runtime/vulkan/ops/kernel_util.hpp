@@ -54,6 +54,16 @@ void for_windows(VulkanDevice& dev, uint64_t n, uint64_t elem_bytes, Fn fn) {
 inline const Tensor& or_dummy(VulkanDevice& dev, const Tensor& t) { return t.defined() ? t : dev.dummy(); }
 
 std::vector<uint32_t> spec_wg(uint32_t wg = kWg);
+
+// Whether a fast-path op runs its cooperative-matrix kernel: Native on NVIDIA matrix cores
+// (VK_NV_cooperative_matrix, subgroup 32), Emulated = the kernel's scalar stand-in
+// (VKFLOW_VK_COOP_EMULATE=1, any fast-path device: lets the parity harness check the coop
+// kernels' indexing on llvmpipe), or None. `env` names the op's switch (VKFLOW_VK_CONV,
+// VKFLOW_VK_ATTN): "basic" keeps the op on its non-coop kernel, "auto" (default) allows coop.
+enum class Coop { None, Native, Emulated };
+Coop coop_mode(const VulkanDevice& dev, const char* env);
+// Shader name suffix for a mode: "_coop", "_coopemu" or "".
+const char* coop_suffix(Coop c);
 // Weight/source dtypes the dequantizing shaders read (f32, f16, bf16, GGUF blocks).
 bool weight_dtype_supported(DType t);
 

@@ -51,22 +51,36 @@ void rms_norm(VulkanDevice& dev, const OpCall& c) {
   row_norm(dev, c, 1, rp.eps, rp.has_weight, false);
 }
 
+// Two passes so that a few large groups still fill the GPU: chunk statistics from many
+// workgroups (shaders/group_norm_stats.comp), then the normalization, each workgroup
+// combining its group's chunks first (shaders/group_norm_apply.comp).
 void group_norm(VulkanDevice& dev, const OpCall& c) {
   const auto& gp = params_of<ops::GroupNormParams>(c);
   const Tensor& x = c.inputs[0];
-  struct { uint32_t groups, C, S; float eps; uint32_t has_w, has_b; } p{};
   int64_t N = x.dim(0), C = x.dim(1);
+  if (x.numel() == 0) return;
+  struct { uint32_t len, chunk, P, groups, cpg, S; float eps; uint32_t has_w, has_b; } p{};
   p.groups = checked_u32(gp.groups, "groups");
-  p.C = checked_u32(C, "channels");
-  p.S = checked_u32(N * C ? x.numel() / (N * C) : 0, "spatial size");
+  p.cpg = checked_u32(C / gp.groups, "channels per group");
+  p.S = checked_u32(x.numel() / (N * C), "spatial size");
+  p.len = checked_u32(int64_t(p.cpg) * p.S, "group size");
+  p.P = std::min<uint32_t>(32, (p.len + 2047) / 2048);
+  p.chunk = (p.len + p.P - 1) / p.P;
+  p.P = (p.len + p.chunk - 1) / p.chunk;  // every chunk non-empty
   p.eps = gp.eps;
   p.has_w = gp.has_weight;
   p.has_b = gp.has_bias;
+  uint32_t ng = checked_u32(N * gp.groups, "samples*groups");
+  if (ng > 65535) throw Unsupported("Vulkan group_norm: more than 65535 sample-groups");
+  Tensor part = Tensor::empty(dev, DType::F32, {int64_t(ng) * p.P * 2});
+  struct { uint32_t len, chunk, P; } ps{p.len, p.chunk, p.P};
+  const auto& stats = dev.pipeline("group_norm_stats", 2, sizeof(ps), spec_wg());
+  dev.dispatch(stats, {in(x), out(part)}, ps, p.P, ng, 1, 3.0 * x.numel());
   Tensor w = gp.has_weight ? c.inputs[1] : Tensor(), b = gp.has_bias ? c.inputs[2] : Tensor();
-  const auto& pipe = dev.pipeline("group_norm", 4, sizeof(p), spec_wg());
-  Grid g = grid_for(uint64_t(N) * p.groups, 1);
-  dev.dispatch(pipe, {in(x), in(or_dummy(dev, w)), in(or_dummy(dev, b)), out(c.outputs[0])}, p, g.x, g.y, 1,
-               5.0 * x.numel());
+  constexpr uint32_t kTile = 2048;
+  const auto& apply = dev.pipeline("group_norm_apply", 5, sizeof(p), {kWg, kTile});
+  dev.dispatch(apply, {in(x), in(part), in(or_dummy(dev, w)), in(or_dummy(dev, b)), out(c.outputs[0])}, p,
+               (p.len + kTile - 1) / kTile, ng, 1, 4.0 * x.numel());
 }
 
 void batch_norm(VulkanDevice& dev, const OpCall& c) {
