@@ -27,5 +27,5 @@ strip --strip-unneeded "$stage"/lib/* 2>/dev/null || true
 { echo "$note"; echo "built $(date -u +%FT%TZ) on $(. /etc/os-release; echo "$PRETTY_NAME"), $(gcc --version | head -1)"
   (cd "$stage" && ls -l bin lib); } > "$stage/VERSION"
 mkdir -p "$(dirname "$out")"
-tar -C "$stage" -cJf "$out" .
+XZ_OPT="${XZ_OPT:--4 -T2}" tar -C "$stage" -cJf "$out" .
 echo "$out: $(du -h "$out" | cut -f1)"

@@ -106,7 +106,7 @@ def whisper_table():
     rows = [(n, r) for n, r in rows if r]
     if rows:
         print("### whisper.cpp (GPU: large-v3-turbo, CPU: base; random weights)\n")
-        print("| run | load ms | encode ms/run | decode ms/token | batchd ms/run (5 tok) | prompt ms/run | total ms | peak VRAM MiB | wall s | rc |")
+        print("| run | load ms | encode ms/run | decode ms/token | batchd ms/run | prompt ms/run | total ms | peak VRAM MiB | wall s | rc |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for n, r in rows:
             print(f"| {n} | {fmt(r['load_ms'], 1)} | {fmt(r['encode_ms'], 2)} | {fmt(r['decode_ms'], 3)} | "

@@ -25,12 +25,12 @@ if [ "$who" != vkflow ]; then
     for run in 1 2; do
       step whisper_wcpp_vk_bench$run "$WH/bin/whisper-bench" -m "$TURBO" -t "$GPU_T" -w 0
     done
-    step whisper_wcpp_vk_cli_greedy "$WH/bin/whisper-cli" -m "$TURBO" -f "$WAV" -t "$GPU_T" -bs 1 -bo 1 -nf -l en
-    step whisper_wcpp_vk_cli_beam5 "$WH/bin/whisper-cli" -m "$TURBO" -f "$WAV" -t "$GPU_T" -bs 5 -bo 5 -nf -l en
+    [ -x "$WH/bin/whisper-cli" ] && step whisper_wcpp_vk_cli_greedy "$WH/bin/whisper-cli" -m "$TURBO" -f "$WAV" -t "$GPU_T" -bs 1 -bo 1 -nf -l en
+    [ -x "$WH/bin/whisper-cli" ] && step whisper_wcpp_vk_cli_beam5 "$WH/bin/whisper-cli" -m "$TURBO" -f "$WAV" -t "$GPU_T" -bs 5 -bo 5 -nf -l en
   fi
   if [ "$where" != gpu ]; then
     step whisper_wcpp_cpu_bench "${CPU_BENCH[@]}" -m "$BASE" -t "$THREADS" -w 0
-    step whisper_wcpp_cpu_cli_greedy "${CPU_CLI[@]}" -m "$BASE" -f "$WAV" -t "$THREADS" -bs 1 -bo 1 -nf -l en
+    [ -x "${CPU_CLI[0]}" ] && step whisper_wcpp_cpu_cli_greedy "${CPU_CLI[@]}" -m "$BASE" -f "$WAV" -t "$THREADS" -bs 1 -bo 1 -nf -l en
   fi
 fi
 
