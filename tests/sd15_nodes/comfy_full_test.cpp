@@ -4,7 +4,8 @@
 // set VKFLOW_SD15_FULL=/path/to/sd15_random.safetensors to run this test; it is skipped
 // otherwise. Each case runs its ComfyUI API workflow through the loader and executor on the CPU,
 // then compares initial noise (bit-exact), sigmas, conditioning, sampled latent and decoded
-// image with the tensors ComfyUI recorded (tests/data/comfyui_sd15/tensors, a subset).
+// image with the tensors ComfyUI recorded: <case>/tensors.safetensors under VKFLOW_COMFYUI_SD15
+// (default ../shared/fixtures/comfyui_sd15 beside the source tree; not copied, to keep the repo small).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -52,7 +53,10 @@ TEST_P(ComfyFull, MatchesComfyUI) {
   const char* ckpt = std::getenv("VKFLOW_SD15_FULL");
   if (!ckpt || !*ckpt) GTEST_SKIP() << "set VKFLOW_SD15_FULL to the full-size random SD1.5 checkpoint";
   const std::string c = GetParam();
-  const auto ref = formats::SafetensorsFile::open(data_dir() / "comfyui_sd15" / "tensors" / (c + ".safetensors"));
+  const char* fix = std::getenv("VKFLOW_COMFYUI_SD15");
+  const fs::path fixtures = fix && *fix ? fs::path(fix) : source_dir() / ".." / "shared" / "fixtures" / "comfyui_sd15";
+  if (!fs::exists(fixtures / c / "tensors.safetensors")) GTEST_SKIP() << "no ComfyUI tensors under " << fixtures;
+  const auto ref = formats::SafetensorsFile::open(fixtures / c / "tensors.safetensors");
   graph::Workflow wf = load_ok(data_dir() / "comfyui_sd15" / "workflows" / (c + ".json"), {"4.ckpt_name=" + std::string(ckpt)});
   ASSERT_FALSE(HasFailure());
   add_save_latent(wf, "3", "latent");
