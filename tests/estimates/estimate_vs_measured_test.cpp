@@ -27,6 +27,7 @@
 #include "scheduler/run_devices.hpp"
 #include "tests/common/devices.hpp"
 #include "tests/common/paths.hpp"
+#include "tests/whisper/whisper_fixture.hpp"
 
 using namespace vkflow;
 using namespace vkflow::scheduler;
@@ -41,6 +42,10 @@ struct Case {
   std::string name;
   std::string workflow;    // under tests/data/estimates/
   std::string models_dir;  // under tests/data/ ("" = none)
+  // A model that is not committed (too big): where it is found ("" = absent: the case is
+  // skipped, but its node types still count as covered), and the "node.input" it is set on.
+  std::filesystem::path (*optional_model)() = nullptr;
+  std::string model_input = "";
 };
 
 // One line per pipeline.
@@ -49,13 +54,14 @@ const std::vector<Case> kCases = {
     {"audio", "audio.json", ""},
     {"sd15_txt2img", "sd15_txt2img.json", ""},  // the tiny checkpoint in tests/data/sd15
     {"sd15_img2img", "sd15_img2img.json", ""},
+    {"sd15_latent", "sd15_latent.json", ""},    // LoadLatent of a committed 128x128 .latent
+    {"flux_schnell", "flux_schnell.json", ""},  // tiny FLUX files in tests/data/flux, formats
+    {"whisper", "whisper_transcribe.json", "", test::whisper_tiny_bin, "model.model"},
 };
 
 // Registered node types no case runs yet. Remove a type when its case lands; the gap test
 // fails while an entry is stale, and when a new type appears in neither list.
-const std::set<std::string> kKnownGaps = {
-    "LoadLatent",  // needs a .latent file written by an earlier run
-};
+const std::set<std::string> kKnownGaps = {};
 
 // Estimates this harness found off by more than the tolerance, as "Type@cpu" / "Type@vulkan",
 // measured on the tiny fixture models (the estimator owners' to fix; each entry says by how
@@ -74,6 +80,13 @@ const std::set<std::string> kKnownMismatches = {
     "KSamplerAdvanced@cpu",   // as KSampler
     "KSamplerAdvanced@vulkan",
     "SaveLatent@cpu",         // 0 measured vs 4 KiB estimated: its buffer is plain host memory
+    "SaveTranscript@cpu",     // 0 measured vs 12.9 KiB estimated: likewise plain host memory
+    // Transcribe loads the model itself and frees it before it returns, so no weights stay
+    // (0 measured vs 7.37 MiB estimated) and its high-water holds them: 12.4 MiB measured vs
+    // 18.7 MiB estimated working memory, of which ~5.5 MiB is the audio/mel host copies that
+    // are std::vectors, not allocator memory.
+    "Transcribe@cpu",
+    "Transcribe@vulkan",      // 30.6 MiB measured (weights included, see above) vs 13.2 MiB
 };
 // Measured differently from run to run (thread-pool scratch), around the tolerance: printed,
 // not asserted either way.
@@ -96,6 +109,7 @@ graph::Workflow load_case(const Case& c) {
   auto& reg = nodes::Registry::instance();
   graph::LoadOptions lo;
   if (!c.models_dir.empty()) lo.models_dir = test::data_dir() / c.models_dir;
+  if (c.optional_model) lo.overrides.push_back(c.model_input + "=" + c.optional_model().string());
   auto r = graph::load_workflow(workflow_path(c), reg.lookup(), lo);
   if (!r.ok()) throw std::runtime_error(c.workflow + ": does not load: " + r.errors.front().message);
   return r.workflow;
@@ -144,18 +158,19 @@ int check_case(const Case& c, Device& dev) {
     const std::string where = c.name + " node " + n.node + " (" + n.type + ") on " + mem.device;
     const std::string key = n.type + (mem.device == "cpu" ? "@cpu" : "@vulkan");
     const bool peak_ok = mem.estimated_peak == 0 ? mem.measured_peak < kSmall : within(mem.measured_peak, mem.estimated_peak);
+    const bool weights_ok = !(mem.estimated_weights || mem.measured_weights) || within(mem.measured_weights, mem.estimated_weights);
     if (kUnstable.count(key)) {
       if (!peak_ok) std::cout << "    unstable, off this run: " << key << "\n";
-    } else if (kKnownMismatches.count(key)) {
-      g_mismatch_seen_off[key] |= !peak_ok;
-      if (!peak_ok) std::cout << "    known mismatch " << key << "\n";
+    } else if (kKnownMismatches.count(key)) {  // its peak, its weights or both
+      g_mismatch_seen_off[key] |= !peak_ok || !weights_ok;
+      if (!peak_ok || !weights_ok) std::cout << "    known mismatch " << key << "\n";
+      continue;
     } else if (mem.estimated_peak == 0)
       EXPECT_LT(mem.measured_peak, kSmall) << where << ": estimated 0 device bytes, measured " << mem.measured_peak;
     else
       EXPECT_TRUE(within(mem.measured_peak, mem.estimated_peak))
           << where << ": working memory measured " << mem.measured_peak << " vs estimated " << mem.estimated_peak;
-    if (mem.estimated_weights || mem.measured_weights)
-      EXPECT_TRUE(within(mem.measured_weights, mem.estimated_weights))
+    EXPECT_TRUE(weights_ok)
           << where << ": weights measured " << mem.measured_weights << " vs estimated " << mem.estimated_weights;
   }
   return on_dev;
@@ -165,6 +180,10 @@ int check_case(const Case& c, Device& dev) {
 
 TEST(EstimateVsMeasured, EveryCaseOnEveryTestDevice) {
   for (const auto& c : kCases) {
+    if (c.optional_model && c.optional_model().empty()) {
+      std::cout << "  " << c.name << ": skipped, its model file is not here\n";
+      continue;
+    }
     for (Device* dev : test::test_devices()) {
       SCOPED_TRACE(c.name + " on " + dev->name());
       int n = check_case(c, *dev);
