@@ -143,6 +143,7 @@ Allocation Allocator::allocate(uint64_t bytes) {
     a.reserved = need;
     a.mapped = b.mapped ? static_cast<char*>(b.mapped) + off : nullptr;
     a.block = id;
+    a.dedicated = b.dedicated;
     return a;
   };
   if (need > block_size_ / 2) {
@@ -167,11 +168,13 @@ Allocation Allocator::allocate(uint64_t bytes) {
   return grab(id, blocks_.at(id), 0, block_size_);
 }
 
-void Allocator::free(const Allocation& a) {
+void Allocator::free(const Allocation& a, bool gpu_pending) {
   std::lock_guard lock(mu_);
   auto it = blocks_.find(a.block);
   if (it == blocks_.end()) return;
   Block& b = it->second;
+  if (gpu_pending && b.dedicated) throw Error("Vulkan allocator: a dedicated allocation freed while in use");
+  b.busy = b.busy || gpu_pending;
   in_use_ -= a.reserved;
   uint64_t off = a.offset, len = a.reserved;
   // Coalesce with the free neighbours on both sides.
@@ -202,7 +205,7 @@ void Allocator::free(const Allocation& a) {
     }
     return;
   }
-  if (len == b.size) {
+  if (len == b.size && !b.busy) {
     bool keep = !b.dedicated;
     if (keep)
       for (auto& [id, o] : blocks_)
@@ -234,13 +237,32 @@ void Allocator::trim() {
   release_spares();
   for (auto it = blocks_.begin(); it != blocks_.end();) {
     Block& b = it->second;
-    if (!b.dedicated && b.free.size() == 1 && b.free.begin()->second == b.size) {
+    if (!b.dedicated && !b.busy && b.free.size() == 1 && b.free.begin()->second == b.size) {
       reserved_ -= b.size;
       destroy_block(b);
       it = blocks_.erase(it);
     } else {
       ++it;
     }
+  }
+}
+
+void Allocator::settle() {
+  std::lock_guard l(mu_);
+  bool kept = false;
+  for (auto it = blocks_.begin(); it != blocks_.end();) {
+    Block& b = it->second;
+    const bool was_busy = b.busy;
+    b.busy = false;
+    const bool empty = !b.dedicated && b.free.size() == 1 && b.free.begin()->second == b.size;
+    if (empty && !kept) kept = true;
+    else if (empty && was_busy) {  // what free() would have done had the GPU been idle
+      reserved_ -= b.size;
+      destroy_block(b);
+      it = blocks_.erase(it);
+      continue;
+    }
+    ++it;
   }
 }
 

@@ -30,6 +30,7 @@ struct Allocation {
   uint64_t reserved = 0;             // bytes taken from the block (aligned)
   void* mapped = nullptr;            // host address when the memory is host-visible & coherent
   uint32_t block = 0;                // block id (internal)
+  bool dedicated = false;            // its own block (not suballocated)
 };
 
 struct AllocatorOptions {
@@ -46,7 +47,12 @@ class Allocator {
   Allocator& operator=(const Allocator&) = delete;
 
   Allocation allocate(uint64_t bytes);  // throws OutOfMemory
-  void free(const Allocation& a);
+  // `gpu_pending`: work recorded or in flight may still use the range. Such a range is reused
+  // at once (the command stream orders reuse by its range barriers, and host copies wait for
+  // the GPU first), but its block is not destroyed until settle() says the GPU is idle.
+  // Only suballocations (not dedicated ones) may be freed this way.
+  void free(const Allocation& a, bool gpu_pending = false);
+  void settle();  // the GPU is idle: blocks freed early may go; keeps one empty regular block
 
   uint64_t in_use() const;    // bytes handed out (aligned sizes)
   uint64_t peak() const;
@@ -66,6 +72,7 @@ class Allocator {
     uint64_t size = 0;
     void* mapped = nullptr;
     bool dedicated = false;
+    bool busy = false;                  // a range was freed while the GPU may still use it
     std::map<uint64_t, uint64_t> free;  // offset -> length
   };
   static constexpr size_t kMaxSpare = 4;

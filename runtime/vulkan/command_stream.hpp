@@ -50,6 +50,7 @@ class CommandStream {
   void submit();                 // submits what is recorded (no wait)
   void wait(uint64_t serial);    // submits if needed, then waits until `serial` completed
   void finish() { wait(serial_); }
+  bool idle() const { return !recording_ && in_flight_.empty(); }  // as of the last poll
   // Runs `fn` once `serial` has completed (immediately if it has).
   void after(uint64_t serial, std::function<void()> fn);
 

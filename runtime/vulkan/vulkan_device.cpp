@@ -59,6 +59,7 @@ VulkanDevice::VulkanDevice(Options opt) {
   stream_ = std::make_unique<vk::CommandStream>(*ctx_, opt.submit);
   staging_ = std::make_unique<vk::Staging>(*ctx_, *stream_, opt.staging_chunk);
   direct_ = !(opt.force_staging || env("VKFLOW_VK_STAGING") == "1");
+  defer_frees_ = env("VKFLOW_VK_DEFER_FREES") == "1";  // the old behaviour, to compare
 
   std::string p = env("VKFLOW_VK_PATH");
   if (opt.path) path_ = *opt.path;
@@ -95,16 +96,25 @@ bool VulkanDevice::fast_available() const {
 std::shared_ptr<Buffer> VulkanDevice::allocate(size_t bytes) {
   // Memory still held by finished-but-unretired submissions may be what makes this fit.
   stream_->completed_serial();
+  if (stream_->idle()) alloc_->settle();
   try {
     return std::make_shared<VulkanBuffer>(*this, alloc_->allocate(bytes));
   } catch (const OutOfMemory&) {
     stream_->finish();  // let deferred frees run, then try once more
+    alloc_->settle();
     return std::make_shared<VulkanBuffer>(*this, alloc_->allocate(bytes));
   }
 }
 
 void VulkanDevice::release(const vk::Allocation& a, uint64_t last_use) {
+  // A suballocation goes back at once even while the GPU may still use it, so work recorded
+  // in the same submission can reuse it (peaks then match what ops hold live, not everything
+  // freed since the last fence). Dedicated allocations wait: freeing one may destroy its block.
   vk::Allocator* alloc = alloc_.get();
+  if (!a.dedicated && !defer_frees_) {
+    alloc->free(a, last_use > stream_->completed_serial());
+    return;
+  }
   stream_->after(last_use, [alloc, a] { alloc->free(a); });
 }
 
@@ -125,7 +135,10 @@ const Tensor& VulkanDevice::dummy() {
   return dummy_;
 }
 
-void VulkanDevice::synchronize() { stream_->finish(); }
+void VulkanDevice::synchronize() {
+  stream_->finish();
+  alloc_->settle();
+}
 
 bool VulkanDevice::supports(std::string_view op, DType dtype) const { return kernels().supports(op, dtype); }
 

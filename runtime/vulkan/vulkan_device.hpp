@@ -122,6 +122,7 @@ class VulkanDevice final : public Device {
   std::string name_;
   Path path_ = Path::Fp32;
   bool direct_ = true;
+  bool defer_frees_ = false;  // VKFLOW_VK_DEFER_FREES=1: every free waits for its submission
   Tensor dummy_;
 };
 
