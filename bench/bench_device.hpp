@@ -20,11 +20,19 @@ struct Peak {
   std::string how;
 };
 
+inline std::map<std::string, std::unique_ptr<vulkan::VulkanDevice>>& opened_devices() {
+  static std::map<std::string, std::unique_ptr<vulkan::VulkanDevice>> opened;
+  return opened;
+}
+
+// Closes the Vulkan devices pick_device opened, while main() still runs: left to static
+// destruction they could outlive what the driver tears down at exit.
+inline void close_devices() { opened_devices().clear(); }
+
 inline Device& pick_device(const std::string& name) {
   if (name == "cpu") return cpu::device();
   if (name.rfind("vulkan", 0) == 0) {
-    static std::map<std::string, std::unique_ptr<vulkan::VulkanDevice>> opened;
-    auto& d = opened[name];
+    auto& d = opened_devices()[name];
     if (!d) {
       vulkan::Options o;
       o.device = name.substr(6);  // "" = VKFLOW_DEVICE or the first discrete device

@@ -163,7 +163,9 @@ int main(int argc, char** argv) {
     }
   } catch (const std::exception& e) {
     std::cerr << "sd15_bench: " << e.what() << "\n";
+    bench::close_devices();
     return 1;
   }
+  bench::close_devices();
   return 0;
 }

@@ -138,8 +138,8 @@ void run_path(vulkan::Path path, const std::string& device, bool quick) {
   rows.push_back({"matmul f32", fmt::format("{0}x{0} · {0}x{0}", S), mm, 0, [&] { ops::matmul(x, w8); }});
   // SD1.5 UNet 3x3 convs at 512x512 (64x64 latent): 320/640/1280 channels at 64/32/16 px,
   // batch 2 as sampling with CFG runs them; the first shape also at batch 1 (earlier tables).
-  // "(basic)" rows pin the non-cooperative-matrix kernels (VKFLOW_VK_CONV / VKFLOW_VK_ATTN =
-  // basic) for an A/B on the fast path.
+  // "(basic)"/"(coop)" rows pin the kernels off/on cooperative matrices (VKFLOW_VK_CONV=basic,
+  // VKFLOW_VK_ATTN=coop) for an A/B on the fast path.
   ops::Conv2dParams cp;
   cp.pad_h = cp.pad_w = 1;
   struct ConvShape { int64_t n, c, hw; };
@@ -165,7 +165,7 @@ void run_path(vulkan::Path path, const std::string& device, bool quick) {
     std::string shape = fmt::format("1x{}x{}x{}", as.h, as.l, as.d);
     double fl = 4.0 * as.h * as.l * as.l * as.d;
     rows.push_back({"attention", shape, fl, 0, [&t] { ops::attention(t[0], t[1], t[2]); }});
-    rows.push_back({"attention (basic)", shape, fl, 0, [&t] { with_env("VKFLOW_VK_ATTN", "basic", [&] { ops::attention(t[0], t[1], t[2]); }); }});
+    rows.push_back({"attention (coop)", shape, fl, 0, [&t] { with_env("VKFLOW_VK_ATTN", "coop", [&] { ops::attention(t[0], t[1], t[2]); }); }});
   }
   int64_t E = quick ? (1 << 20) : (1 << 26);
   Tensor ea = rand_tensor(dev, {E}), eb = rand_tensor(dev, {E});

@@ -180,6 +180,8 @@ void add_norm_attention_cases(std::vector<OpCase>& out) {
   add_attention(out, "attention/causal", 1, 2, 131, 131, 16, 16, {}, true);
   add_attention(out, "attention/mask_bcast", 2, 2, 19, 150, 8, 8, {2, 1, 1, 150}, false);
   add_attention(out, "attention/mask_causal", 1, 1, 33, 33, 8, 8, {1, 1, 33, 33}, true);
+  // The VAE's single 512-wide head (Vulkan runs it in blocks of query rows), with a mask.
+  add_attention(out, "attention/vae_head_512", 1, 1, 70, 70, 512, 512, {1, 1, 70, 70}, false);
 
   // SD1.5 self-attention at 512x512: 4096 tokens, head dim 40 (one head keeps the float64
   // reference affordable). The full score matrix would take 64 MiB; the device must stay far

@@ -2,7 +2,7 @@
 // invocation per query row, K/V streamed through shared memory, online softmax (every
 // device and path). shaders/attention_coop.comp: flash-style tiles on NV cooperative
 // matrices (fast path with matrix cores, head dims <= 160, >= 16 query rows;
-// VKFLOW_VK_ATTN=basic keeps every call on attention.comp).
+// only with VKFLOW_VK_ATTN=coop: slower than attention.comp on the H200).
 #include <bit>
 
 #include "runtime/core/broadcast.hpp"
@@ -31,7 +31,9 @@ void attention(VulkanDevice& dev, const OpCall& c) {
     for (int i = 0; i < 4; ++i) p.ms[i] = checked_u32(ms[i], "mask stride");
   }
   if (Lq >= 16 && D <= 160 && Dv <= 160) {
-    Coop coop = coop_mode(dev, "VKFLOW_VK_ATTN");
+    // Off unless VKFLOW_VK_ATTN=coop: on an H200 it measured slower than attention.comp
+    // (2.59 vs 1.49 ms at 1x8x4096x40, bench/RESULTS.md).
+    Coop coop = coop_mode(dev, "VKFLOW_VK_ATTN", /*coop_by_default=*/false);
     if (coop != Coop::None) {
       // Keys per tile: 64 where the shared memory allows (head dims <= 64), else 32.
       auto r16 = [](int64_t d) { return static_cast<uint32_t>((d + 15) / 16 * 16); };

@@ -51,11 +51,12 @@ void to_push(const Strided& s, uint32_t& rank, uint32_t* dims, std::vector<uint3
 
 std::vector<uint32_t> spec_wg(uint32_t wg) { return {wg}; }
 
-Coop coop_mode(const VulkanDevice& dev, const char* env) {
+Coop coop_mode(const VulkanDevice& dev, const char* env, bool coop_by_default) {
   const char* v = std::getenv(env);
   std::string s = v ? v : "";
-  if (s == "basic") return Coop::None;
-  if (!s.empty() && s != "auto") throw Error(std::string(env) + " must be basic or auto, not '" + s + "'");
+  if (!s.empty() && s != "auto" && s != "basic" && s != "coop")
+    throw Error(std::string(env) + " must be auto, basic or coop, not '" + s + "'");
+  if (s == "basic" || ((s.empty() || s == "auto") && !coop_by_default)) return Coop::None;
   if (!dev.fast()) return Coop::None;
   const char* emu = std::getenv("VKFLOW_VK_COOP_EMULATE");
   if (emu && std::string(emu) == "1" && dev.info().fp16_arith) return Coop::Emulated;

@@ -61,7 +61,7 @@ std::vector<uint32_t> spec_wg(uint32_t wg = kWg);
 // kernels' indexing on llvmpipe), or None. `env` names the op's switch (VKFLOW_VK_CONV,
 // VKFLOW_VK_ATTN): "basic" keeps the op on its non-coop kernel, "auto" (default) allows coop.
 enum class Coop { None, Native, Emulated };
-Coop coop_mode(const VulkanDevice& dev, const char* env);
+Coop coop_mode(const VulkanDevice& dev, const char* env, bool coop_by_default = true);
 // Shader name suffix for a mode: "_coop", "_coopemu" or "".
 const char* coop_suffix(Coop c);
 // Weight/source dtypes the dequantizing shaders read (f32, f16, bf16, GGUF blocks).
