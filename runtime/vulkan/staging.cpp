@@ -27,8 +27,10 @@ Allocation& Staging::buffer() {
   return buf_;
 }
 
-void Staging::upload(const Allocation& dst, uint64_t offset, const void* src, uint64_t n, bool direct) {
-  stream_.finish();  // the GPU may still read or write the old contents
+void Staging::upload(const Allocation& dst, uint64_t offset, const void* src, uint64_t n, bool direct, bool fresh) {
+  // The GPU may still read or write the old contents, unless no recorded work ever touched
+  // `dst` (the staging buffer itself is idle: every staged copy below ends with a wait).
+  if (!fresh) stream_.finish();
   if (direct && dst.mapped) {
     std::memcpy(static_cast<char*>(dst.mapped) + offset, src, n);
     return;
@@ -45,7 +47,9 @@ void Staging::upload(const Allocation& dst, uint64_t offset, const void* src, ui
 
 void Staging::download(const Allocation& src, uint64_t offset, void* dst, uint64_t n, bool direct) {
   stream_.finish();
-  if (direct && src.mapped) {
+  // Uncached mapped memory (ReBAR device-local on discrete GPUs) reads back over PCIe at a
+  // few MB/s; a GPU copy into cached staging memory is far faster there.
+  if (direct && src.mapped && src.cached) {
     std::memcpy(dst, static_cast<const char*>(src.mapped) + offset, n);
     return;
   }
