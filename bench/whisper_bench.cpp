@@ -96,13 +96,18 @@ int main(int argc, char** argv) {
     const Tensor mel_t = Tensor::from_f32(dev, {hp.n_mels, 2 * hp.n_audio_ctx}, dsp::mel_segment(mel, 0).data);
     // Host round trips, read from the Vulkan command stream (zero on the CPU).
     auto* vkdev = dynamic_cast<vulkan::VulkanDevice*>(&dev);
+    // blocks/pipelines: memory blocks (vkAllocateMemory) and pipelines created during a run.
     struct Sync {
-      double submits = 0, waits = 0;
+      double submits = 0, waits = 0, blocks = 0, pipelines = 0;
     };
     auto sync_now = [&] {
-      return vkdev ? Sync{double(vkdev->stream().submissions()), double(vkdev->stream().waits())} : Sync{};
+      if (!vkdev) return Sync{};
+      return Sync{double(vkdev->stream().submissions()), double(vkdev->stream().waits()),
+                  double(vkdev->allocator().block_count()), double(vkdev->pipeline_count())};
     };
-    auto per = [](Sync a, Sync b, double n) { return Sync{(b.submits - a.submits) / n, (b.waits - a.waits) / n}; };
+    auto per = [](Sync a, Sync b, double n) {
+      return Sync{(b.submits - a.submits) / n, (b.waits - a.waits) / n, b.blocks - a.blocks, b.pipelines - a.pipelines};
+    };
     Tensor features;
     std::vector<double> enc;
     Sync enc_sync;
@@ -161,6 +166,8 @@ int main(int argc, char** argv) {
         {"greedy_waits_per_token", greedy_sync.waits},
         {"beam_submits_per_step", beam_sync.submits},
         {"beam_waits_per_step", beam_sync.waits},
+        {"decode_new_blocks", greedy_sync.blocks + beam_sync.blocks},
+        {"decode_new_pipelines", greedy_sync.pipelines + beam_sync.pipelines},
         {"peak_device_bytes", mem.peak},
         {"repeat", repeat},
     };
@@ -178,6 +185,9 @@ int main(int argc, char** argv) {
         std::printf("  submits/waits    encoder %.0f/%.0f, greedy %.2f/%.2f per token, beam %.2f/%.2f per step\n",
                     enc_sync.submits, enc_sync.waits, greedy_sync.submits, greedy_sync.waits, beam_sync.submits,
                     beam_sync.waits);
+      if (vkdev)
+        std::printf("  last decode runs %9.0f new memory blocks, %.0f new pipelines\n",
+                    greedy_sync.blocks + beam_sync.blocks, greedy_sync.pipelines + beam_sync.pipelines);
       std::printf("  peak device mem  %9.1f MiB\n", double(mem.peak) / (1 << 20));
     }
   } catch (const std::exception& e) {
