@@ -28,6 +28,7 @@ class Staging {
   Allocator alloc_;
   Allocation buf_{};
   uint64_t chunks_ = 0;
+  uint64_t busy_ = 0;  // serial of the last recorded copy out of the staging buffer
 };
 
 }  // namespace vkflow::vk
