@@ -94,13 +94,30 @@ int main(int argc, char** argv) {
 
     const dsp::LogMel mel = dsp::log_mel_spectrogram(test_audio(), static_cast<size_t>(hp.n_mels));
     const Tensor mel_t = Tensor::from_f32(dev, {hp.n_mels, 2 * hp.n_audio_ctx}, dsp::mel_segment(mel, 0).data);
+    // Host round trips, read from the Vulkan command stream (zero on the CPU).
+    auto* vkdev = dynamic_cast<vulkan::VulkanDevice*>(&dev);
+    // blocks/pipelines: memory blocks (vkAllocateMemory) and pipelines created during a run.
+    struct Sync {
+      double submits = 0, waits = 0, blocks = 0, pipelines = 0;
+    };
+    auto sync_now = [&] {
+      if (!vkdev) return Sync{};
+      return Sync{double(vkdev->stream().submissions()), double(vkdev->stream().waits()),
+                  double(vkdev->allocator().block_count()), double(vkdev->pipeline_count())};
+    };
+    auto per = [](Sync a, Sync b, double n) {
+      return Sync{(b.submits - a.submits) / n, (b.waits - a.waits) / n, b.blocks - a.blocks, b.pipelines - a.pipelines};
+    };
     Tensor features;
     std::vector<double> enc;
+    Sync enc_sync;
     for (int i = 0; i <= repeat; ++i) {
       t0 = Clock::now();
+      const Sync s0 = sync_now();
       features = model.encode(mel_t);
       dev.synchronize();
-      if (i > 0) enc.push_back(seconds_since(t0));  // the first run warms pipelines and caches
+      if (i > 0) enc.push_back(seconds_since(t0));
+      enc_sync = per(s0, sync_now(), 1);  // the first run warms pipelines and caches
     }
 
     W::DecodingOptions opt;
@@ -108,21 +125,24 @@ int main(int argc, char** argv) {
     opt.without_timestamps = true;
     opt.sample_len = tokens;
     opt.ignore_eot = true;
-    auto time_decode = [&](int beam_size, size_t& n_tokens) {
+    auto time_decode = [&](int beam_size, size_t& n_tokens, Sync& sync) {
       opt.beam_size = beam_size;
       std::vector<double> s;
       for (int i = 0; i <= repeat; ++i) {
         t0 = Clock::now();
+        const Sync s0 = sync_now();
         const W::DecodingResult r = W::decode(model, features, *tok, opt);
         dev.synchronize();
         n_tokens = r.tokens.size();
+        sync = per(s0, sync_now(), double(std::max<size_t>(1, n_tokens)));
         if (i > 0) s.push_back(seconds_since(t0));
       }
       return median(s);
     };
     size_t n_greedy = 0, n_beam = 0;
-    const double greedy_s = time_decode(0, n_greedy);
-    const double beam_s = time_decode(beam, n_beam);
+    Sync greedy_sync, beam_sync;
+    const double greedy_s = time_decode(0, n_greedy, greedy_sync);
+    const double beam_s = time_decode(beam, n_beam, beam_sync);
     const auto mem = dev.memory();
 
     nlohmann::json j = {
@@ -140,6 +160,14 @@ int main(int argc, char** argv) {
         {"beam", beam},
         {"beam_tokens_per_s", double(n_beam) / beam_s},  // output tokens (each step runs `beam` sequences)
         {"beam_ms_per_step", beam_s * 1e3 / double(n_beam)},
+        {"encoder_submits", enc_sync.submits},
+        {"encoder_waits", enc_sync.waits},
+        {"greedy_submits_per_token", greedy_sync.submits},
+        {"greedy_waits_per_token", greedy_sync.waits},
+        {"beam_submits_per_step", beam_sync.submits},
+        {"beam_waits_per_step", beam_sync.waits},
+        {"decode_new_blocks", greedy_sync.blocks + beam_sync.blocks},
+        {"decode_new_pipelines", greedy_sync.pipelines + beam_sync.pipelines},
         {"peak_device_bytes", mem.peak},
         {"repeat", repeat},
     };
@@ -153,6 +181,13 @@ int main(int argc, char** argv) {
                   greedy_s * 1e3 / double(n_greedy), n_greedy);
       std::printf("  decoder beam %-2d  %9.1f tokens/s (%.3f ms/step)\n", beam, double(n_beam) / beam_s,
                   beam_s * 1e3 / double(n_beam));
+      if (vkdev)
+        std::printf("  submits/waits    encoder %.0f/%.0f, greedy %.2f/%.2f per token, beam %.2f/%.2f per step\n",
+                    enc_sync.submits, enc_sync.waits, greedy_sync.submits, greedy_sync.waits, beam_sync.submits,
+                    beam_sync.waits);
+      if (vkdev)
+        std::printf("  last decode runs %9.0f new memory blocks, %.0f new pipelines\n",
+                    greedy_sync.blocks + beam_sync.blocks, greedy_sync.pipelines + beam_sync.pipelines);
       std::printf("  peak device mem  %9.1f MiB\n", double(mem.peak) / (1 << 20));
     }
   } catch (const std::exception& e) {

@@ -16,7 +16,7 @@ uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 // Picks the memory type: device-local for tensors (host-visible too if the device offers it,
 // e.g. llvmpipe or ReBAR, which lets uploads skip staging), host-visible+coherent (cached if
 // possible) for staging.
-uint32_t pick_memory_type(VkPhysicalDevice pd, uint32_t bits, bool host, bool& mappable) {
+uint32_t pick_memory_type(VkPhysicalDevice pd, uint32_t bits, bool host, bool& mappable, bool& cached) {
   VkPhysicalDeviceMemoryProperties mp;
   vkGetPhysicalDeviceMemoryProperties(pd, &mp);
   const VkMemoryPropertyFlags hv = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
@@ -40,6 +40,7 @@ uint32_t pick_memory_type(VkPhysicalDevice pd, uint32_t bits, bool host, bool& m
       if (bits & (1u << i)) best = static_cast<int>(i);
   if (best < 0) throw Error("Vulkan: no suitable memory type for buffers");
   mappable = (mp.memoryTypes[best].propertyFlags & hv) == hv;
+  cached = (mp.memoryTypes[best].propertyFlags & VK_MEMORY_PROPERTY_HOST_CACHED_BIT) != 0;
   return static_cast<uint32_t>(best);
 }
 }  // namespace
@@ -60,7 +61,7 @@ Allocator::Allocator(const Context& ctx, AllocatorOptions opt, std::string devic
   vkGetBufferMemoryRequirements(ctx.device(), probe, &req);
   vkDestroyBuffer(ctx.device(), probe, nullptr);
   align_ = std::max<uint64_t>(align_, req.alignment);
-  memory_type_ = pick_memory_type(ctx.physical(), req.memoryTypeBits, opt.host_visible, mapped_ok_);
+  memory_type_ = pick_memory_type(ctx.physical(), req.memoryTypeBits, opt.host_visible, mapped_ok_, host_cached_);
   if (opt.budget) {
     budget_ = opt.budget;
   } else if (uint64_t b = ctx.query_budget()) {
@@ -142,6 +143,7 @@ Allocation Allocator::allocate(uint64_t bytes) {
     a.size = bytes;
     a.reserved = need;
     a.mapped = b.mapped ? static_cast<char*>(b.mapped) + off : nullptr;
+    a.cached = b.mapped && host_cached_;
     a.block = id;
     a.dedicated = b.dedicated;
     return a;

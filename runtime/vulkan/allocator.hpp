@@ -29,6 +29,7 @@ struct Allocation {
   uint64_t size = 0;                 // bytes requested
   uint64_t reserved = 0;             // bytes taken from the block (aligned)
   void* mapped = nullptr;            // host address when the memory is host-visible & coherent
+  bool cached = false;               // mapped memory is host-cached (fast to read back)
   uint32_t block = 0;                // block id (internal)
   bool dedicated = false;            // its own block (not suballocated)
 };
@@ -86,6 +87,7 @@ class Allocator {
   uint64_t block_size_, budget_, align_;
   uint32_t memory_type_ = 0;
   bool mapped_ok_ = false;
+  bool host_cached_ = false;
   mutable std::mutex mu_;
   std::map<uint32_t, Block> blocks_;
   std::vector<uint32_t> spare_;  // empty dedicated blocks kept for reuse, oldest first

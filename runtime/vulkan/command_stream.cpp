@@ -199,6 +199,7 @@ void CommandStream::retire(bool wait_oldest) {
     VkResult r;
     if (wait_oldest) {
       r = vkWaitForFences(dev, 1, &s.fence, VK_TRUE, UINT64_MAX);
+      ++waits_;
       wait_oldest = false;
     } else {
       r = vkGetFenceStatus(dev, s.fence);

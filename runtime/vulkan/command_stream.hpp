@@ -55,6 +55,7 @@ class CommandStream {
   void after(uint64_t serial, std::function<void()> fn);
 
   uint64_t submissions() const { return submissions_; }
+  uint64_t waits() const { return waits_; }  // blocking fence waits
   uint32_t recorded_dispatches() const { return dispatches_; }
   const SubmitPolicy& policy() const { return policy_; }
   void set_policy(SubmitPolicy p) { policy_ = p; }
@@ -79,7 +80,7 @@ class CommandStream {
   std::deque<Slot> in_flight_;
   Slot current_;
   bool recording_ = false;
-  uint64_t serial_ = 1, completed_ = 0, submissions_ = 0;
+  uint64_t serial_ = 1, completed_ = 0, submissions_ = 0, waits_ = 0;
   uint32_t dispatches_ = 0;
   double work_ = 0;
   bool need_barrier_ = false;

@@ -27,28 +27,35 @@ Allocation& Staging::buffer() {
   return buf_;
 }
 
-void Staging::upload(const Allocation& dst, uint64_t offset, const void* src, uint64_t n, bool direct) {
-  stream_.finish();  // the GPU may still read or write the old contents
+void Staging::upload(const Allocation& dst, uint64_t offset, const void* src, uint64_t n, bool direct, bool fresh) {
+  // The GPU may still read or write the old contents, unless no recorded work ever touched `dst`.
+  if (!fresh) stream_.finish();
   if (direct && dst.mapped) {
     std::memcpy(static_cast<char*>(dst.mapped) + offset, src, n);
     return;
   }
+  // The copy is only recorded: later work on the queue sees it (the stream's barriers order
+  // it), so a small upload costs no wait; the staging buffer is reused once its copy ran.
   Allocation& st = buffer();
   for (uint64_t done = 0; done < n; done += chunk_) {
     uint64_t len = std::min(chunk_, n - done);
+    stream_.wait(busy_);
     std::memcpy(st.mapped, static_cast<const char*>(src) + done, len);
     stream_.copy(st.buffer, st.offset, dst.buffer, dst.offset + offset + done, len);
-    stream_.finish();
+    busy_ = stream_.recording_serial();
     ++chunks_;
   }
 }
 
 void Staging::download(const Allocation& src, uint64_t offset, void* dst, uint64_t n, bool direct) {
-  stream_.finish();
-  if (direct && src.mapped) {
+  // Uncached mapped memory (ReBAR device-local on discrete GPUs) reads back over PCIe at a
+  // few MB/s; a GPU copy into cached staging memory is far faster there.
+  if (direct && src.mapped && src.cached) {
+    stream_.finish();
     std::memcpy(dst, static_cast<const char*>(src.mapped) + offset, n);
     return;
   }
+  // The copy is recorded behind the work that writes `src` (one submission, one wait).
   Allocation& st = buffer();
   for (uint64_t done = 0; done < n; done += chunk_) {
     uint64_t len = std::min(chunk_, n - done);

@@ -14,7 +14,8 @@ class Staging {
   Staging(const Context& ctx, CommandStream& stream, uint64_t chunk_bytes);
   ~Staging();
   // `dst`/`src` describe device memory; both wait for earlier GPU work touching it.
-  void upload(const Allocation& dst, uint64_t offset, const void* src, uint64_t n, bool direct);
+  // fresh: no recorded or submitted work uses `dst` yet, so a direct write need not wait.
+  void upload(const Allocation& dst, uint64_t offset, const void* src, uint64_t n, bool direct, bool fresh = false);
   void download(const Allocation& src, uint64_t offset, void* dst, uint64_t n, bool direct);
   uint64_t chunk_bytes() const { return chunk_; }
   uint64_t chunks_copied() const { return chunks_; }
@@ -27,6 +28,7 @@ class Staging {
   Allocator alloc_;
   Allocation buf_{};
   uint64_t chunks_ = 0;
+  uint64_t busy_ = 0;  // serial of the last recorded copy out of the staging buffer
 };
 
 }  // namespace vkflow::vk
