@@ -121,9 +121,9 @@ void VulkanDevice::release(const vk::Allocation& a, uint64_t last_use) {
 void VulkanDevice::upload(Buffer& dst, size_t offset, const void* src, size_t n) {
   const auto& b = vbuf(dst);
   if (offset + n > b.size()) throw Error("Vulkan upload past the end of a buffer");
-  // A buffer no command has used yet (e.g. a new tensor's token ids) is written without
-  // waiting for the queue, so recorded work keeps accumulating into one submission.
-  staging_->upload(b.allocation(), offset, src, n, direct_, b.last_use == 0);
+  // Always wait before writing: even a buffer no command has used may sit on memory the
+  // allocator handed back while the GPU still reads it (frees are immediate, in GPU order).
+  staging_->upload(b.allocation(), offset, src, n, direct_, /*fresh=*/false);
   // A staged upload is a recorded copy: the buffer is in use until it ran.
   if (!(direct_ && b.allocation().mapped)) b.last_use = stream_->recording_serial();
 }
