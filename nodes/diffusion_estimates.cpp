@@ -19,10 +19,7 @@ namespace {
 
 using nlohmann::json;
 
-const json& in(const EstimateContext& ctx, const char* name) {
-  static const json null;
-  return ctx.inputs.contains(name) ? ctx.inputs[name] : null;
-}
+const json& in(const EstimateContext& ctx, const char* name) { return ctx.input(name); }
 
 int64_t int_in(const EstimateContext& ctx, const char* name, int64_t def) {
   const json& v = in(ctx, name);

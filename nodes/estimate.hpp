@@ -37,6 +37,12 @@ struct EstimateContext {
   std::filesystem::path models_dir;  // where model-file names resolve
   const graph::Workflow* workflow = nullptr;  // for input paths relative to the workflow file
   int activation_bytes = 4;          // bytes per activation element on the target (fp32)
+
+  // The input `name` (literal or producer metadata), or null when absent.
+  const nlohmann::json& input(const char* name) const {
+    static const nlohmann::json null;
+    return inputs.contains(name) ? inputs[name] : null;
+  }
 };
 
 }  // namespace vkflow::nodes

@@ -9,10 +9,7 @@ namespace {
 
 using nlohmann::json;
 
-const json& in(const EstimateContext& ctx, const char* name) {
-  static const json null;
-  return ctx.inputs.contains(name) ? ctx.inputs[name] : null;
-}
+const json& in(const EstimateContext& ctx, const char* name) { return ctx.input(name); }
 
 Estimate nothing(const EstimateContext& ctx, uint64_t out_bytes = 0) {
   Estimate e;
