@@ -147,7 +147,7 @@ Estimate estimate_transcribe(EstimateContext& ctx) {
   const auto dims = models::whisper_dims(h);
   const uint64_t host = static_cast<uint64_t>((seconds + 30) * (16000.0 * 4 * 2 + 100.0 * dims.n_mels * 4));
   e.variants = models::whisper_estimate(h, r, ctx.target);
-  for (Footprint& f : e.variants) (ctx.target == DeviceKind::Cpu ? f.peak_bytes : f.host_peak_bytes) += host;
+  for (Footprint& f : e.variants) f.host_peak_bytes += host;  // std::vectors, not device allocations
   return e;
 }
 
