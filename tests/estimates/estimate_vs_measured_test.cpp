@@ -67,13 +67,7 @@ const std::set<std::string> kKnownGaps = {};
 // measured on the tiny fixture models (the estimator owners' to fix; each entry says by how
 // much). They are printed, not asserted; an entry that now holds everywhere fails the test
 // (remove it), so the list can only shrink.
-const std::set<std::string> kKnownMismatches = {
-    // Transcribe loads the model itself and frees it before it returns, so no weights stay
-    // (0 measured vs 7.37 MiB estimated) and its high-water holds them: 12.4 MiB measured vs
-    // 13.2 MiB estimated working memory on the CPU, 12.3 MiB vs 13.2 MiB on Vulkan.
-    "Transcribe@cpu",
-    "Transcribe@vulkan",
-};
+const std::set<std::string> kKnownMismatches = {};
 // Measured differently from run to run (thread-pool scratch), around the tolerance: printed,
 // not asserted either way.
 const std::set<std::string> kUnstable = {
