@@ -32,6 +32,16 @@ inline int64_t metadata_count(const nlohmann::json& meta, const char* key, int64
   return fallback;
 }
 
+// Bytes an allocation of `bytes` takes in the device's accounting: the Vulkan allocator hands
+// out 256-byte aligned ranges; the CPU device rounds to 64 bytes, and from 1 MiB on (blocks
+// it caches for reuse) to 64 KiB.
+inline double allocated_bytes(double bytes, DeviceKind device) {
+  auto up = [](double b, double q) { return std::ceil(b / q) * q; };
+  if (bytes <= 0) return 0;
+  if (device != DeviceKind::Cpu) return up(bytes, 256);
+  return bytes >= double(1 << 20) ? up(bytes, 65536) : up(bytes, 64);
+}
+
 class LiveBytes {
  public:
   LiveBytes(DeviceKind device, int act_bytes) : device_(device), act_(act_bytes) {}
@@ -43,14 +53,16 @@ class LiveBytes {
   // An op's output of `elems` activations, then `scratch` bytes of kernel workspace while it
   // runs. Returns the output's bytes (to free later).
   double op(double elems, double scratch = 0) {
-    const double b = act(elems);
+    const double b = allocated_bytes(act(elems), device_);
     alloc(b);
     if (scratch > 0) {
-      alloc(scratch);
-      free(scratch);
+      const double s = allocated_bytes(scratch, device_);
+      alloc(s);
+      free(s);
     }
     return b;
   }
+  // `bytes` as allocated (callers pass what op() returned, or a size already rounded).
   void alloc(double bytes) {
     live_ += bytes;
     peak_ = std::max(peak_, live_);

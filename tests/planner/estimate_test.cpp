@@ -116,12 +116,16 @@ TEST(Estimate, FluxTokensAndTiledAttention) {
   ASSERT_EQ(v.size(), 1u);  // tiled attention: no score matrix, no chunk options
   // 4096 image + 256 text tokens: the largest buffer is linear1's output, 4352 x 21504 f32.
   EXPECT_NEAR(v[0].largest_alloc, 4352.0 * 21504 * 4, 1);
-  // bf16 weights; the 1-D ones (biases, norm scales: 3079232 values) held in f32.
-  EXPECT_NEAR(v[0].weight_bytes(), 11891178560.0 * 2 + 3079232.0 * 2, 1);
+  // bf16 weights; the 1-D ones (biases, norm scales: 3079232 values) held in f32; each
+  // tensor one allocation rounded up to 256 B (under 1000 tensors).
+  EXPECT_GE(v[0].weight_bytes(), 11891178560.0 * 2 + 3079232.0 * 2);
+  EXPECT_NEAR(v[0].weight_bytes(), 11891178560.0 * 2 + 3079232.0 * 2, 1000 * 256);
   EXPECT_GT(v[0].peak_bytes, v[0].largest_alloc);
   EXPECT_LT(v[0].peak_bytes, 3 * v[0].largest_alloc);
   EXPECT_THROW(flux_dit_estimate(dit, {1000, 1024, 256, 1, 4, 4}, DeviceKind::Cpu), Error);
   auto clip = from_manifest("clip_l.safetensors.json");
   auto c = clip_text_estimate(clip, "text_model.", {77, 1, 4}, DeviceKind::Vulkan);
-  EXPECT_EQ(c[0].weight_bytes(), 123060480u * 2);
+  // 123 M parameters in f16, but the vectors (biases, norm scales: ~0.12 M) are held in f32.
+  EXPECT_NEAR(static_cast<double>(c[0].weight_bytes()), 123060480.0 * 2, 0.5 * MiB);
+  EXPECT_GT(c[0].weight_bytes(), 123060480u * 2);
 }
