@@ -90,6 +90,7 @@ class DiffusionModel {
 struct ModelValue : Object {
   explicit ModelValue(std::shared_ptr<const DiffusionModel> m) : model(std::move(m)) {}
   std::string_view type() const override { return graph::types::MODEL; }
+  bool loads_weights() const override { return true; }
   std::shared_ptr<const DiffusionModel> model;
 };
 
@@ -106,6 +107,7 @@ class TextEncoder {
 struct ClipValue : Object {
   ClipValue(std::shared_ptr<const TextEncoder> e, int layer) : encoder(std::move(e)), last_layer(layer) {}
   std::string_view type() const override { return graph::types::CLIP; }
+  bool loads_weights() const override { return true; }
   std::shared_ptr<const TextEncoder> encoder;
   int last_layer = -1;
 };
@@ -129,6 +131,7 @@ class ImageAutoencoder {
 struct VaeValue : Object {
   explicit VaeValue(std::shared_ptr<const ImageAutoencoder> v) : vae(std::move(v)) {}
   std::string_view type() const override { return graph::types::VAE; }
+  bool loads_weights() const override { return true; }
   std::shared_ptr<const ImageAutoencoder> vae;
 };
 

@@ -1,11 +1,12 @@
 // A node's outputs are freed one by one, each after its own last reader: a checkpoint's
 // UNet, CLIP and VAE handles (three outputs of one node) must not keep each other's weights
-// alive, or the device holds more than the plan says.
+// alive, nor may the node-output cache keep them, or the device holds more than the plan says.
 #include <gtest/gtest.h>
 
 #include "exec_helpers.hpp"
 #include "nodes/node.hpp"
 #include "nodes/schema_builders.hpp"
+#include "scheduler/cache.hpp"
 #include "tests/common/paths.hpp"
 
 using namespace vkflow;
@@ -19,6 +20,7 @@ constexpr uint64_t MiB = 1ull << 20;
 struct Weights final : nodes::Object {
   Weights() : buffer(cpu::device().allocate(4 * MiB)) {}
   std::string_view type() const override { return graph::types::MODEL; }
+  bool loads_weights() const override { return true; }
   std::shared_ptr<Buffer> buffer;
 };
 
@@ -54,10 +56,15 @@ TEST(Executor, FreesEachOutputAfterItsOwnLastReader) {
   add_node(wf, "two", "TestTwoHandles", {});
   add_node(wf, "use_a", "TestPortUse", {{"handle", from("two", "a")}});
   add_node(wf, "use_b", "TestPortUse", {{"handle", from("two", "b")}});
-  auto opts = exec_options(scratch_dir("exec_port_free"), &wf);
-  const uint64_t before = cpu::device().memory().in_use;
-  auto report = scheduler::execute(wf, plan_in_order({"two", "use_a", "use_b"}), opts);
-  // While use_b runs, only b's 4 MiB are held: a went after use_a.
-  EXPECT_EQ(g_in_use_at_use - before, 4 * MiB);
-  EXPECT_EQ(cpu::device().memory().in_use, before);
+  for (bool cached : {false, true}) {
+    SCOPED_TRACE(cached ? "with the node-output cache" : "without a cache");
+    auto opts = exec_options(scratch_dir("exec_port_free"), &wf);
+    scheduler::Cache cache(scheduler::CacheOptions{});
+    if (cached) opts.cache = &cache;
+    const uint64_t before = cpu::device().memory().in_use;
+    auto report = scheduler::execute(wf, plan_in_order({"two", "use_a", "use_b"}), opts);
+    // While use_b runs, only b's 4 MiB are held: a went after use_a.
+    EXPECT_EQ(g_in_use_at_use - before, 4 * MiB);
+    EXPECT_EQ(cpu::device().memory().in_use, before);  // the cache kept no handle
+  }
 }
