@@ -3,8 +3,9 @@
 // markdown table.
 //   ops_bench [--device cpu|vulkanN] [--filter substring] [--min-time seconds] [--kernels old,auto]
 // --kernels runs every case once per value of the Vulkan GEMM/conv switches (VKFLOW_VK_GEMM and
-// VKFLOW_VK_CONV set to it: old|auto|l|m|n|s|basic), e.g. `--filter sd15 --kernels old,auto` times
-// SD1.5's linear and conv shapes on the first and the pipelined tensor-core kernels.
+// VKFLOW_VK_CONV set to it: old|auto|l|m|n|s|basic; "old" also sets VKFLOW_VK_ATTN_BLOCK=0),
+// e.g. `--filter sd15 --kernels old,auto` times SD1.5's linear, conv and attention shapes on
+// the first kernels and on the pipelined tensor-core tiles / blocked attention.
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -158,6 +159,16 @@ int main(int argc, char** argv) {
     sd_conv(1, 512, 512, 128, 3);
     sd_conv(1, 256, 256, 256, 3);
     sd_conv(1, 128, 128, 512, 3);
+    auto sd_attn = [&](int64_t L, int64_t Lk, int64_t D) {  // batch 2 x 8 heads
+      add("sd15 attention", "2x8x" + std::to_string(L) + "x" + std::to_string(D) + " keys " + std::to_string(Lk),
+          4.0 * 16 * L * Lk * D, 4.0 * 16 * (2 * L + 2 * Lk) * D,
+          [&, L, Lk, D] { in = {rand_tensor(dev, {2, 8, L, D}), rand_tensor(dev, {2, 8, Lk, D}), rand_tensor(dev, {2, 8, Lk, D})}; },
+          [&] { return ops::attention(in[0], in[1], in[2]); });
+    };
+    sd_attn(4096, 4096, 40);
+    sd_attn(1024, 1024, 80);
+    sd_attn(256, 256, 160);
+    sd_attn(4096, 77, 40);
     attn_case(8, 4096, 40);
     attn_case(24, 1024, 128);
     const int64_t E = 1 << 22;
@@ -203,6 +214,7 @@ int main(int argc, char** argv) {
       if (!v.empty()) {
         setenv("VKFLOW_VK_GEMM", v.c_str(), 1);
         setenv("VKFLOW_VK_CONV", v.c_str(), 1);
+        setenv("VKFLOW_VK_ATTN_BLOCK", v == "old" ? "0" : "1", 1);  // old: attention.comp
       }
       std::string label = v.empty() ? c.op : c.op + " [" + v + "]";
       c.setup();
