@@ -23,7 +23,7 @@ for b in sdcpp whisper; do
   if [ -f "$EXT/$b.tar.xz" ]; then cp "$EXT/$b.tar.xz" "$C/"; else echo "pack.sh: no $EXT/$b.tar.xz (see bench/ext/README.md)" >&2; fi
 done
 exes=()
-for n in sd15_bench whisper_bench; do
+for n in sd15_bench whisper_bench ops_bench; do
   [ -x "$ROOT/build/bench/$n" ] && exes+=("$ROOT/build/bench/$n")
 done
 if [ ${#exes[@]} -gt 0 ]; then
