@@ -3,7 +3,10 @@
 // device and path). shaders/attention_coop.comp: flash-style tiles on NV cooperative
 // matrices (fast path with matrix cores, head dims <= 160, >= 16 query rows;
 // only with VKFLOW_VK_ATTN=coop: slower than attention.comp on the H200).
+// shaders/attention_decode.comp: up to 8 query rows (decoding), a workgroup per row with
+// its invocations over the keys.
 #include <bit>
+#include <cstdlib>
 
 #include "runtime/core/broadcast.hpp"
 #include "runtime/ops/attention.hpp"
@@ -11,6 +14,13 @@
 
 namespace vkflow::vulkan {
 namespace {
+
+// Up to this many query rows take attention_decode.comp (VKFLOW_VK_ATTN_DECODE=0: never).
+constexpr int64_t kDecodeMaxRows = 8;
+bool decode_kernel_on() {
+  const char* e = std::getenv("VKFLOW_VK_ATTN_DECODE");
+  return !(e && *e && std::atoi(e) == 0);
+}
 
 void attention(VulkanDevice& dev, const OpCall& c) {
   const auto& ap = params_of<ops::AttentionParams>(c);
@@ -29,6 +39,16 @@ void attention(VulkanDevice& dev, const OpCall& c) {
   if (p.has_mask) {
     auto ms = broadcast_strides(mask.shape(), {B, H, Lq, Lk});
     for (int i = 0; i < 4; ++i) p.ms[i] = checked_u32(ms[i], "mask stride");
+  }
+  if (Lq <= kDecodeMaxRows && decode_kernel_on()) {
+    // A workgroup per query row, its invocations over the keys (attention_decode.comp).
+    uint32_t wg = Dv <= 128 ? 128 : 256;
+    uint32_t vec4 = D % 4 == 0 && dev.device_offset(k) % 16 == 0;
+    const auto& pipe = dev.pipeline("attention_decode", 5, sizeof(p),
+                                    {wg, static_cast<uint32_t>(D), static_cast<uint32_t>(Dv), vec4});
+    dev.dispatch(pipe, {in(q), in(k), in(v), in(or_dummy(dev, mask)), out(c.outputs[0])}, p, p.Lq,
+                 checked_u32(B * H, "batch*heads"), 1, flops);
+    return;
   }
   if (Lq >= 16 && D <= 160 && Dv <= 160) {
     // Off unless VKFLOW_VK_ATTN=coop: on an H200 it measured slower than attention.comp

@@ -37,13 +37,26 @@ std::string gemm_shader_name(const VulkanDevice& dev, DType w, bool& coop) {
   return "matmul_" + t;
 }
 
+// A few rows times an [N,K] weight (decoding): matvec.comp splits K over a workgroup per
+// kMatvecCols output columns instead of padding M to a GEMM tile. VKFLOW_VK_MATVEC=0 turns
+// it off (bench A/B).
+constexpr int64_t kMatvecMaxRows = 8;
+constexpr uint32_t kMatvecCols = 4, kMatvecThreads = 64;
+bool use_matvec(const GemmArgs& g) {
+  if (g.M > kMatvecMaxRows || !g.trans_b || g.w_batched || g.batch != 1) return false;
+  const char* e = std::getenv("VKFLOW_VK_MATVEC");
+  return !(e && *e && std::atoi(e) == 0);
+}
+
 void gemm(VulkanDevice& dev, const GemmArgs& g) {
   if (!weight_dtype_supported(g.w.dtype())) throw Unsupported("Vulkan matmul: weight dtype " + std::string(dtype_name(g.w.dtype())));
+  const bool matvec = use_matvec(g);
   bool coop = false;
-  std::string shader = gemm_shader_name(dev, g.w.dtype(), coop);
+  std::string shader = matvec ? "matvec_" + std::string(dtype_name(g.w.dtype())) : gemm_shader_name(dev, g.w.dtype(), coop);
   GemmTiles t = coop ? GemmTiles{64, 64, 32, 1, 1, 0} : pick_gemm_tiles(dev, g.M, g.N, g.batch);
   uint32_t threads = coop ? 128 : t.threads();
   std::vector<uint32_t> spec = coop ? std::vector<uint32_t>{threads} : std::vector<uint32_t>{threads, t.bm, t.bn, t.bk, t.tm, t.tn, 0, t.contig};
+  if (matvec) spec = {kMatvecThreads, kMatvecCols};
   const auto& pipe = dev.pipeline(shader, 4, sizeof(Push), spec);
 
   Push p{};
@@ -78,6 +91,11 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
     p.n_off = static_cast<uint32_t>(n0);
     bool window = rows < uint64_t(g.N);
     Arg w{&g.w, false, window ? n0 * row_bytes : 0, window ? n * row_bytes : 0};
+    if (matvec) {
+      const Grid gr = grid_for((n + kMatvecCols - 1) / kMatvecCols, 1);
+      dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c)}, p, gr.x, gr.y, 1, flops_per_col * double(n));
+      continue;
+    }
     uint32_t gx = static_cast<uint32_t>((n + t.bn - 1) / t.bn), gy = static_cast<uint32_t>((g.M + t.bm - 1) / t.bm);
     dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c)}, p, gx, gy, checked_u32(g.batch, "matmul batch"),
                  flops_per_col * double(n));

@@ -1,0 +1,81 @@
+#version 450
+// linear for a few rows (M <= 8: decoding one token per sequence). The tiled GEMM pads M to
+// its 64-row tile and gives a 1280-wide layer only 20 workgroups, each walking all of K in
+// series; here each workgroup owns NR output columns and its invocations split K, so the
+// weight is read once, coalesced, by many workgroups. Partial sums meet in shared memory.
+// Same bindings and push constants as matmul.comp (matmul_args.glsl); [N,K] weights only.
+#extension GL_GOOGLE_include_directive : require
+#include "common.glsl"
+#include "matmul_args.glsl"
+layout(constant_id = 1) const uint NR = 4;  // output columns per workgroup
+#define MAXM 8
+
+shared float red[MAXM * NR * (gl_WorkGroupSize.x + 1)];  // +1: no bank conflicts in the sums
+
+void main() {
+  uint n0 = (gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x) * NR;
+  if (n0 >= p.N) return;  // whole workgroup: no barrier is skipped by a part of it
+  uint t = gl_LocalInvocationID.x, nt = gl_WorkGroupSize.x;
+  float acc[MAXM][NR];
+  [[unroll]] for (uint m = 0; m < MAXM; ++m)
+    [[unroll]] for (uint r = 0; r < NR; ++r) acc[m][r] = 0.0;
+  uint rows = min(NR, p.N - n0);
+
+  if (p.vec4_a != 0u && p.vec4_w != 0u) {
+    // f32 weights, K % 4 == 0: 16-byte loads.
+    for (uint k = t * 4u; k < p.K; k += nt * 4u) {
+      vec4 wv[NR];
+      [[unroll]] for (uint r = 0; r < NR; ++r) wv[r] = r < rows ? w4[((n0 + r) * p.K + k) >> 2] : vec4(0.0);
+      [[unroll]] for (uint m = 0; m < MAXM; ++m) {
+        if (m >= p.M) break;
+        vec4 av = a4[(m * p.K + k) >> 2];
+        [[unroll]] for (uint r = 0; r < NR; ++r) acc[m][r] += dot(av, wv[r]);
+      }
+    }
+  } else {
+#if WTYPE == WT_F16 || WTYPE == WT_BF16
+    // Two 16-bit weights per word when K is even (every row starts on a word).
+    if ((p.K & 1u) == 0u) {
+      for (uint k = t * 2u; k < p.K; k += nt * 2u) {
+        vec2 wv[NR];
+        [[unroll]] for (uint r = 0; r < NR; ++r) {
+          uint word = r < rows ? w[((n0 + r) * p.K + k) >> 1] : 0u;
+#if WTYPE == WT_F16
+          wv[r] = unpackHalf2x16(word);
+#else
+          wv[r] = vec2(uintBitsToFloat(word << 16), uintBitsToFloat(word & 0xFFFF0000u));
+#endif
+        }
+        [[unroll]] for (uint m = 0; m < MAXM; ++m) {
+          if (m >= p.M) break;
+          vec2 av = vec2(a[m * p.K + k], a[m * p.K + k + 1u]);
+          [[unroll]] for (uint r = 0; r < NR; ++r) acc[m][r] += dot(av, wv[r]);
+        }
+      }
+    } else
+#endif
+    {
+      for (uint k = t; k < p.K; k += nt) {
+        float wv[NR];
+        [[unroll]] for (uint r = 0; r < NR; ++r) wv[r] = r < rows ? dequant((n0 + r) * p.K + k) : 0.0;
+        [[unroll]] for (uint m = 0; m < MAXM; ++m) {
+          if (m >= p.M) break;
+          float av = a[m * p.K + k];
+          [[unroll]] for (uint r = 0; r < NR; ++r) acc[m][r] = fma(av, wv[r], acc[m][r]);
+        }
+      }
+    }
+  }
+
+  uint stride = nt + 1u;
+  [[unroll]] for (uint m = 0; m < MAXM; ++m)
+    [[unroll]] for (uint r = 0; r < NR; ++r) red[(m * NR + r) * stride + t] = acc[m][r];
+  barrier();
+  for (uint o = t; o < MAXM * NR; o += nt) {
+    uint m = o / NR, r = o % NR;
+    if (m >= p.M || r >= rows) continue;
+    float s = 0.0;
+    for (uint j = 0; j < nt; ++j) s += red[o * stride + j];
+    store_c(0u, m, n0 + r, s);
+  }
+}
