@@ -1,15 +1,14 @@
 // Whisper speed on one device, the numbers whisper.cpp's whisper-bench reports:
 //   whisper_bench MODEL|--model MODEL [--device cpu|vulkan0|vulkanN] [--path fp32|fast]
-//                 [--tokens 200] [--beam 5] [--repeat 3] [--audio WAV] [--profile] [--json [OUT]]
+//                 [--tokens 200] [--beam 5] [--repeat 3] [--audio WAV] [--json [OUT]]
 // MODEL: a whisper.cpp ggml .bin (any dtype) or an HF Whisper folder. Reports the load time
 // (open + upload), the encoder time per 30-s window (median of --repeat after one warm-up),
 // decoder tokens/s greedy and with beam search (a fixed --tokens per run: EOT is never sampled,
 // timestamps off, so random-weight models decode the same length), and the device's peak
 // memory (Device accounting). Per decoded token / beam step it also breaks the time down:
 // recording the decoder's ops, the logits' read-back (device wait included), the host's search
-// (the rest), bytes read back and dispatches. --profile adds one more greedy and beam run with
-// GPU timestamps and prints the device time per kernel. --audio: the first 30 s of that file
-// instead of a synthetic chirp. --json prints one JSON object on stdout, or writes it to OUT.
+// (the rest), bytes read back and dispatches (GPU time per kernel: VKFLOW_VK_PROFILE=1,
+// runtime/vulkan/gpu_profiler.hpp). --audio: the first 30 s of that file instead of a chirp. --json prints one JSON object on stdout, or writes it to OUT.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -69,22 +68,12 @@ std::unique_ptr<Device> open_device(const std::string& name, const std::string& 
   return std::make_unique<vulkan::VulkanDevice>(o);
 }
 
-// Kernel name -> device microseconds per decoded token (or beam step), largest first.
-using KernelTable = std::vector<std::pair<std::string, std::pair<double, double>>>;  // name, (us, count)
-KernelTable kernel_table(const vkflow::vk::CommandStream& s, double n) {
-  KernelTable t;
-  for (const auto& [name, k] : s.kernel_times()) t.push_back({name, {k.ms * 1e3 / n, double(k.count) / n}});
-  std::sort(t.begin(), t.end(), [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
-  return t;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Whisper encoder/decoder benchmark (compare with whisper.cpp's whisper-bench)"};
   std::string model_path, model_opt, device = "cpu", path, audio_path, json_out;
   int tokens = 200, beam = 5, repeat = 3;
-  bool profile = false;
   app.add_option("model", model_path, "ggml .bin or HF Whisper folder");
   app.add_option("--model", model_opt, "the same, as an option");
   app.add_option("--device", device, "cpu or vulkanN");
@@ -93,7 +82,6 @@ int main(int argc, char** argv) {
   app.add_option("--beam", beam, "beam size of the beam-search run")->check(CLI::Range(2, 16));
   app.add_option("--repeat", repeat, "timed runs per measurement (after one warm-up)")->check(CLI::Range(1, 100));
   app.add_option("--audio", audio_path, "encoder input: the first 30 s of this audio file (default: a chirp)");
-  app.add_flag("--profile", profile, "one more decode run with GPU timestamps: device time per kernel");
   app.add_option("--json", json_out, "one JSON object on stdout, or into this file")->expected(0, 1);
   CLI11_PARSE(app, argc, argv);
   const bool as_json = app.count("--json") > 0;
@@ -188,25 +176,9 @@ int main(int argc, char** argv) {
     const double beam_s = time_decode(beam, n_beam, beam_sync, beam_b);
     const auto mem = dev.memory();
 
-    KernelTable greedy_k, beam_k;
-    if (profile && vkdev) {
-      auto& stream = vkdev->stream();
-      for (int b : {0, beam}) {
-        stream.set_profiling(true);
-        stream.clear_kernel_times();
-        const size_t n = run_decode(b, nullptr).tokens.size();
-        stream.set_profiling(false);
-        (b ? beam_k : greedy_k) = kernel_table(stream, double(std::max<size_t>(1, n)));
-      }
-    }
     auto breakdown_json = [](const Breakdown& b) {
       return nlohmann::json{{"model_ms", b.model_ms}, {"readback_ms", b.readback_ms}, {"host_search_ms", b.host_ms},
                             {"readback_bytes", b.readback_bytes}, {"dispatches", b.dispatches}};
-    };
-    auto kernels_json = [](const KernelTable& t) {
-      nlohmann::json j = nlohmann::json::object();
-      for (const auto& [name, v] : t) j[name] = {{"us", v.first}, {"count", v.second}};
-      return j;
     };
 
     nlohmann::json j = {
@@ -237,10 +209,6 @@ int main(int argc, char** argv) {
         {"greedy_per_token", breakdown_json(greedy_b)},
         {"beam_per_step", breakdown_json(beam_b)},
     };
-    if (profile && vkdev) {
-      j["greedy_kernels_per_token"] = kernels_json(greedy_k);
-      j["beam_kernels_per_step"] = kernels_json(beam_k);
-    }
     if (as_json && !json_out.empty()) {
       std::ofstream f(json_out);
       f << j.dump(1) << "\n";
@@ -270,15 +238,6 @@ int main(int argc, char** argv) {
       };
       print_b("per greedy token", greedy_b);
       print_b("per beam step", beam_b);
-      auto print_k = [](const char* what, const KernelTable& t) {
-        double total = 0;
-        for (const auto& [name, v] : t) total += v.first;
-        std::printf("  device time %s: %.1f us\n", what, total);
-        for (const auto& [name, v] : t)
-          std::printf("    %-28s %9.1f us  %6.1f calls\n", name.c_str(), v.first, v.second);
-      };
-      if (!greedy_k.empty()) print_k("per greedy token", greedy_k);
-      if (!beam_k.empty()) print_k("per beam step", beam_k);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "whisper_bench: %s\n", e.what());

@@ -11,8 +11,6 @@ namespace {
 constexpr uint32_t kMaxBindings = 8;
 constexpr uint32_t kPoolSets = 256;  // per submission, without push descriptors
 constexpr size_t kMaxInFlight = 4;
-constexpr uint32_t kMaxQueries = 1024;  // timestamps per command buffer while profiling
-const std::string kCopyLabel = "copy", kFillLabel = "fill";
 constexpr VkPipelineStageFlags kStages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
 constexpr VkAccessFlags kAccess = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
                                   VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
@@ -30,6 +28,12 @@ CommandStream::CommandStream(const Context& ctx, SubmitPolicy policy) : ctx_(ctx
   check(vkCreateCommandPool(ctx.device(), &ci, nullptr, &pool), "vkCreateCommandPool");
   VkDevice dev = ctx.device();
   pool_ = Handle<VkCommandPool>(pool, [dev](VkCommandPool p) { vkDestroyCommandPool(dev, p, nullptr); });
+  uint32_t n = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(ctx.physical(), &n, nullptr);
+  std::vector<VkQueueFamilyProperties> fams(n);
+  vkGetPhysicalDeviceQueueFamilyProperties(ctx.physical(), &n, fams.data());
+  if (ctx.queue_family() < n)
+    profiler_ = GpuProfiler::from_env(dev, ctx.info().timestamp_period_ns, fams[ctx.queue_family()].timestampValidBits);
 }
 
 CommandStream::~CommandStream() {
@@ -42,13 +46,13 @@ CommandStream::~CommandStream() {
   vkDeviceWaitIdle(dev);
   auto destroy = [&](Slot& s) {
     if (s.fence) vkDestroyFence(dev, s.fence, nullptr);
-    if (s.queries) vkDestroyQueryPool(dev, s.queries, nullptr);
     if (s.pool) vkDestroyDescriptorPool(dev, s.pool, nullptr);
   };
   for (auto& s : free_slots_) destroy(s);
   for (auto& s : in_flight_) destroy(s);
   if (current_.fence) destroy(current_);
   for (auto& [serial, fn] : deferred_) fn();
+  profiler_.reset();  // before the device goes: it owns query pools
 }
 
 void CommandStream::begin() {
@@ -77,52 +81,14 @@ void CommandStream::begin() {
   VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
   check(vkBeginCommandBuffer(current_.cb, &bi), "vkBeginCommandBuffer");
+  if (profiler_) profiler_->begin(current_.cb);
   current_.serial = serial_;
-  current_.labels.clear();
-  if (profiling_) {
-    if (!current_.queries) {
-      VkQueryPoolCreateInfo qi{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
-      qi.queryType = VK_QUERY_TYPE_TIMESTAMP;
-      qi.queryCount = kMaxQueries;
-      check(vkCreateQueryPool(dev, &qi, nullptr, &current_.queries), "vkCreateQueryPool");
-    }
-    vkCmdResetQueryPool(current_.cb, current_.queries, 0, kMaxQueries);
-    vkCmdWriteTimestamp(current_.cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, current_.queries, 0);
-  }
   recording_ = true;
   dispatches_ = 0;
   work_ = 0;
   touched_.clear();
   // Earlier submissions on this queue may have written what this one reads.
   need_barrier_ = submissions_ > 0;
-}
-
-void CommandStream::set_profiling(bool on) {
-  if (on && ctx_.info().timestamp_period_ns <= 0) throw Error("Vulkan: this device has no timestamps to profile with");
-  if (recording_) submit();  // a command buffer is profiled whole or not at all
-  profiling_ = on;
-}
-
-void CommandStream::timestamp(const std::string* label) {
-  if (!profiling_ || !current_.queries) return;
-  current_.labels.push_back(label);
-  vkCmdWriteTimestamp(current_.cb, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, current_.queries,
-                      static_cast<uint32_t>(current_.labels.size()));
-}
-
-void CommandStream::collect_times(Slot& s) {
-  const size_t n = s.labels.size();
-  if (!s.queries || n == 0) return;
-  std::vector<uint64_t> t(n + 1);
-  check(vkGetQueryPoolResults(ctx_.device(), s.queries, 0, static_cast<uint32_t>(n + 1), t.size() * sizeof(uint64_t),
-                              t.data(), sizeof(uint64_t), VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT),
-        "vkGetQueryPoolResults");
-  for (size_t i = 0; i < n; ++i) {
-    KernelTime& k = kernel_times_[*s.labels[i]];
-    k.count += 1;
-    k.ms += double(t[i + 1] - t[i]) * ctx_.info().timestamp_period_ns * 1e-6;
-  }
-  s.labels.clear();
 }
 
 void CommandStream::full_barrier() {
@@ -169,6 +135,7 @@ void CommandStream::dispatch(const Pipeline& p, const std::vector<BufferRange>& 
   if (gx == 0 || gy == 0 || gz == 0) return;
   if (!recording_) begin();
   barrier_for(bindings);
+  if (profiler_) full_barrier();  // each timestamp pair brackets this dispatch alone
   VkCommandBuffer cb = current_.cb;
   vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
   std::vector<VkDescriptorBufferInfo> infos(bindings.size());
@@ -192,13 +159,13 @@ void CommandStream::dispatch(const Pipeline& p, const std::vector<BufferRange>& 
   }
   if (p.push_size) vkCmdPushConstants(cb, p.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, p.push_size, push);
   vkCmdDispatch(cb, gx, gy, gz);
-  timestamp(&p.name);
+  if (profiler_) profiler_->mark(cb, p.name);
   ++dispatches_;
   ++total_dispatches_;
   work_ += work;
   uint32_t max_d = policy_.max_dispatches;
   if (!ctx_.push_descriptor_fn()) max_d = std::min(max_d, kPoolSets);
-  if (dispatches_ >= max_d || work_ >= policy_.max_work || current_.labels.size() + 1 >= kMaxQueries) submit();
+  if (dispatches_ >= max_d || work_ >= policy_.max_work) submit();
 }
 
 void CommandStream::copy(VkBuffer src, uint64_t src_off, VkBuffer dst, uint64_t dst_off, uint64_t n) {
@@ -207,8 +174,7 @@ void CommandStream::copy(VkBuffer src, uint64_t src_off, VkBuffer dst, uint64_t 
   barrier_for({{src, src_off, n, false}, {dst, dst_off, n, true}});
   VkBufferCopy region{src_off, dst_off, n};
   vkCmdCopyBuffer(current_.cb, src, dst, 1, &region);
-  timestamp(&kCopyLabel);
-  if (current_.labels.size() + 1 >= kMaxQueries) submit();
+  if (profiler_) profiler_->mark(current_.cb, "(copy)");
 }
 
 void CommandStream::fill(VkBuffer dst, uint64_t off, uint64_t n, uint32_t word) {
@@ -216,8 +182,6 @@ void CommandStream::fill(VkBuffer dst, uint64_t off, uint64_t n, uint32_t word) 
   if (!recording_) begin();
   barrier_for({{dst, off, n, true}});
   vkCmdFillBuffer(current_.cb, dst, off, n, word);
-  timestamp(&kFillLabel);
-  if (current_.labels.size() + 1 >= kMaxQueries) submit();
 }
 
 void CommandStream::submit() {
@@ -255,7 +219,7 @@ void CommandStream::retire(bool wait_oldest) {
     if (r == VK_NOT_READY || r == VK_TIMEOUT) break;
     check(r, "waiting for a submission");
     completed_ = std::max(completed_, s.serial);
-    collect_times(s);
+    if (profiler_) profiler_->collect(s.cb);
     vkResetFences(dev, 1, &s.fence);
     vkResetCommandBuffer(s.cb, 0);
     if (s.pool) vkResetDescriptorPool(dev, s.pool, 0);

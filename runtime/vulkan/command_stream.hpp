@@ -13,10 +13,11 @@
 #include <deque>
 #include <functional>
 #include <map>
-#include <string>
+#include <memory>
 #include <vector>
 
 #include "runtime/vulkan/context.hpp"
+#include "runtime/vulkan/gpu_profiler.hpp"
 #include "runtime/vulkan/handle.hpp"
 #include "runtime/vulkan/pipeline.hpp"
 
@@ -55,17 +56,6 @@ class CommandStream {
   // Runs `fn` once `serial` has completed (immediately if it has).
   void after(uint64_t serial, std::function<void()> fn);
 
-  // GPU time per pipeline (benches): with profiling on, a timestamp follows every dispatch,
-  // copy and fill, and each is charged the time since the previous one in its command buffer
-  // (so barrier stalls count to the op that waited). Read after the work has completed.
-  struct KernelTime {
-    uint64_t count = 0;
-    double ms = 0;
-  };
-  void set_profiling(bool on);
-  const std::map<std::string, KernelTime>& kernel_times() const { return kernel_times_; }
-  void clear_kernel_times() { kernel_times_.clear(); }
-
   uint64_t submissions() const { return submissions_; }
   uint64_t dispatch_count() const { return total_dispatches_; }  // every dispatch ever recorded
   uint64_t waits() const { return waits_; }  // blocking fence waits
@@ -79,11 +69,7 @@ class CommandStream {
     VkFence fence = VK_NULL_HANDLE;
     VkDescriptorPool pool = VK_NULL_HANDLE;  // only without push descriptors
     uint64_t serial = 0;
-    VkQueryPool queries = VK_NULL_HANDLE;    // only while profiling
-    std::vector<const std::string*> labels;  // what ended at timestamp i + 1
   };
-  void timestamp(const std::string* label);
-  void collect_times(Slot& s);
   void begin();
   void barrier_for(const std::vector<BufferRange>& ranges);
   void full_barrier();
@@ -100,12 +86,11 @@ class CommandStream {
   uint64_t serial_ = 1, completed_ = 0, submissions_ = 0, waits_ = 0;
   uint32_t dispatches_ = 0;
   uint64_t total_dispatches_ = 0;
-  bool profiling_ = false;
-  std::map<std::string, KernelTime> kernel_times_;
   double work_ = 0;
   bool need_barrier_ = false;
   std::vector<BufferRange> touched_;  // since the last barrier
   std::multimap<uint64_t, std::function<void()>> deferred_;  // serial -> work
+  std::unique_ptr<GpuProfiler> profiler_;  // VKFLOW_VK_PROFILE only
 };
 
 }  // namespace vkflow::vk
