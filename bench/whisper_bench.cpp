@@ -8,7 +8,8 @@
 // memory (Device accounting). Per decoded token / beam step it also breaks the time down:
 // recording the decoder's ops, the logits' read-back (device wait included), the host's search
 // (the rest), bytes read back and dispatches (GPU time per kernel: VKFLOW_VK_PROFILE=1,
-// runtime/vulkan/gpu_profiler.hpp). --audio: the first 30 s of that file instead of a chirp. --json prints one JSON object on stdout, or writes it to OUT.
+// runtime/vulkan/gpu_profiler.hpp). --audio: the first 30 s of that file instead of a chirp.
+// --json prints one JSON object on stdout, or writes it to OUT.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
