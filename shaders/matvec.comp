@@ -9,6 +9,13 @@
 #include "matmul_args.glsl"
 layout(constant_id = 1) const uint NR = 4;  // output columns per workgroup
 #define MAXM 8
+layout(std430, binding = 1) readonly buffer WQ_ { uvec4 wq[]; };  // 16-bit weights, 8 per load
+
+#if WTYPE == WT_BF16
+vec2 unpack2(uint word) { return vec2(uintBitsToFloat(word << 16), uintBitsToFloat(word & 0xFFFF0000u)); }
+#else
+vec2 unpack2(uint word) { return unpackHalf2x16(word); }
+#endif
 
 shared float red[MAXM * NR * (gl_WorkGroupSize.x + 1)];  // +1: no bank conflicts in the sums
 
@@ -21,8 +28,9 @@ void main() {
     [[unroll]] for (uint r = 0; r < NR; ++r) acc[m][r] = 0.0;
   uint rows = min(NR, p.N - n0);
 
+#if WTYPE == WT_F32
   if (p.vec4_a != 0u && p.vec4_w != 0u) {
-    // f32 weights, K % 4 == 0: 16-byte loads.
+    // K % 4 == 0, aligned: 16-byte loads.
     for (uint k = t * 4u; k < p.K; k += nt * 4u) {
       vec4 wv[NR];
       [[unroll]] for (uint r = 0; r < NR; ++r) wv[r] = r < rows ? w4[((n0 + r) * p.K + k) >> 2] : vec4(0.0);
@@ -32,19 +40,30 @@ void main() {
         [[unroll]] for (uint r = 0; r < NR; ++r) acc[m][r] += dot(av, wv[r]);
       }
     }
-  } else {
+  } else
+#elif WTYPE == WT_F16 || WTYPE == WT_BF16
+  if (p.vec4_a != 0u && p.vec4_w != 0u) {
+    // K % 8 == 0, aligned: 8 weights per 16-byte load, so many bytes are in flight per thread.
+    for (uint k = t * 8u; k < p.K; k += nt * 8u) {
+      uvec4 wv[NR];
+      [[unroll]] for (uint r = 0; r < NR; ++r) wv[r] = r < rows ? wq[((n0 + r) * p.K + k) >> 3] : uvec4(0u);
+      [[unroll]] for (uint m = 0; m < MAXM; ++m) {
+        if (m >= p.M) break;
+        vec4 a0 = a4[(m * p.K + k) >> 2], a1 = a4[(m * p.K + k + 4u) >> 2];
+        [[unroll]] for (uint r = 0; r < NR; ++r)
+          acc[m][r] += dot(a0, vec4(unpack2(wv[r].x), unpack2(wv[r].y))) + dot(a1, vec4(unpack2(wv[r].z), unpack2(wv[r].w)));
+      }
+    }
+  } else
+#endif
+  {
 #if WTYPE == WT_F16 || WTYPE == WT_BF16
     // Two 16-bit weights per word when K is even (every row starts on a word).
     if ((p.K & 1u) == 0u) {
       for (uint k = t * 2u; k < p.K; k += nt * 2u) {
         vec2 wv[NR];
         [[unroll]] for (uint r = 0; r < NR; ++r) {
-          uint word = r < rows ? w[((n0 + r) * p.K + k) >> 1] : 0u;
-#if WTYPE == WT_F16
-          wv[r] = unpackHalf2x16(word);
-#else
-          wv[r] = vec2(uintBitsToFloat(word << 16), uintBitsToFloat(word & 0xFFFF0000u));
-#endif
+          wv[r] = unpack2(r < rows ? w[((n0 + r) * p.K + k) >> 1] : 0u);
         }
         [[unroll]] for (uint m = 0; m < MAXM; ++m) {
           if (m >= p.M) break;

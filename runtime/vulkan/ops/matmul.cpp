@@ -72,6 +72,9 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
   // 16-byte loads where every quad is whole and aligned.
   p.vec4_a = g.K % 4 == 0 && dev.device_offset(g.a) % 16 == 0;
   p.vec4_w = g.w.dtype() == DType::F32 && (g.trans_b ? g.K % 4 == 0 : g.N % 4 == 0) && dev.device_offset(g.w) % 16 == 0;
+  // matvec.comp also loads 16-bit weights 8 at a time (16 bytes) where rows allow it.
+  if (matvec && (g.w.dtype() == DType::F16 || g.w.dtype() == DType::BF16))
+    p.vec4_w = g.K % 8 == 0 && dev.device_offset(g.w) % 16 == 0;
 
   // Weights above maxStorageBufferRange are bound as windows of whole rows ([N,K] layout);
   // the output and bias stay whole and the shader offsets its writes by n_off.
