@@ -17,7 +17,7 @@ vec2 unpack2(uint word) { return vec2(uintBitsToFloat(word << 16), uintBitsToFlo
 vec2 unpack2(uint word) { return unpackHalf2x16(word); }
 #endif
 
-shared float red[MAXM * NR * (gl_WorkGroupSize.x + 1)];  // +1: no bank conflicts in the sums
+shared float red[MAXM * NR * (gl_WorkGroupSize.x + 1)];  // +1: rows of partial sums start on different banks
 
 void main() {
   uint n0 = (gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x) * NR;
@@ -86,15 +86,17 @@ void main() {
     }
   }
 
-  uint stride = nt + 1u;
-  [[unroll]] for (uint m = 0; m < MAXM; ++m)
+  // Partial sums of the M used rows meet in shared memory; one invocation per output adds
+  // them up (a barrier-per-level tree measured 2x slower on llvmpipe).
+  uint stride = nt + 1u, outs = p.M * NR;
+  [[unroll]] for (uint m = 0; m < MAXM; ++m) {
+    if (m >= p.M) break;
     [[unroll]] for (uint r = 0; r < NR; ++r) red[(m * NR + r) * stride + t] = acc[m][r];
+  }
   barrier();
-  for (uint o = t; o < MAXM * NR; o += nt) {
-    uint m = o / NR, r = o % NR;
-    if (m >= p.M || r >= rows) continue;
+  if (t < outs && t % NR < rows) {
     float s = 0.0;
-    for (uint j = 0; j < nt; ++j) s += red[o * stride + j];
-    store_c(0u, m, n0 + r, s);
+    for (uint j = 0; j < nt; ++j) s += red[t * stride + j];
+    store_c(0u, t / NR, n0 + t % NR, s);
   }
 }
