@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "runtime/core/error.hpp"
+#include "runtime/cpu/thread_pool.hpp"
 
 namespace vkflow::models::whisper {
 namespace {
@@ -126,13 +127,21 @@ std::vector<Hypothesis> beam_search(BatchState& state, std::vector<float> first_
       size_t source;
       int32_t last;
     };
+    // Each beam's row (filters, log-sum-exp, top-k over a whole vocabulary) on its own thread.
+    std::vector<double> lse(live.size());
+    std::vector<std::vector<int32_t>> top(live.size());
+    cpu::parallel_for(static_cast<int64_t>(live.size()), 1, [&](int64_t a, int64_t e) {
+      for (int64_t j = a; j < e; ++j) {
+        lse[j] = filter_row(live[j].logits, joined(initial, live[j].h.tokens), cfg);
+        top[j] = topk(live[j].logits, beams + 1);
+      }
+    });
     std::vector<Candidate> cands;
     std::map<std::vector<int32_t>, size_t> seen;
     for (size_t j = 0; j < live.size(); ++j) {
       Beam& b = live[j];
-      const double lse = filter_row(b.logits, joined(initial, b.h.tokens), cfg);
-      for (int32_t t : topk(b.logits, beams + 1)) {
-        const double lp = double(b.logits[t]) - lse;
+      for (int32_t t : top[j]) {
+        const double lp = double(b.logits[t]) - lse[j];
         Candidate c{b.h, j, t};
         c.h.sum_logprob += lp;
         c.h.tokens.push_back(t);
