@@ -1,5 +1,6 @@
 #include "runtime/models/whisper/whisper_decoder.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -62,13 +63,16 @@ void WhisperDecoder::apply_selection(const Tensor& idx) {
 }
 
 Tensor WhisperDecoder::upload_inputs(const std::vector<int32_t>& tokens, Shape shape) {
-  // Both uploads before any op is recorded: where device memory is written directly, a host
-  // write waits for the queue, and here the queue is still idle.
-  Device& dev = model_->device();
-  Tensor ids = Tensor::from_host(dev, DType::I32, std::move(shape), tokens.data());
-  if (!pending_.empty())
-    apply_selection(Tensor::from_host(dev, DType::I32, {static_cast<int64_t>(pending_.size())}, pending_.data()));
-  return ids;
+  // One upload before any op is recorded: where device memory is written directly a host
+  // write waits for the queue (idle here), and a second staged upload would wait for the
+  // first one's copy. The row selection starts 256 bytes in, so its binding stays aligned.
+  const int64_t n = static_cast<int64_t>(tokens.size()), at = pending_.empty() ? n : (n + 63) / 64 * 64;
+  std::vector<int32_t> host(static_cast<size_t>(at + static_cast<int64_t>(pending_.size())), 0);
+  std::copy(tokens.begin(), tokens.end(), host.begin());
+  std::copy(pending_.begin(), pending_.end(), host.begin() + at);
+  const Tensor all = Tensor::from_host(model_->device(), DType::I32, {static_cast<int64_t>(host.size())}, host.data());
+  if (!pending_.empty()) apply_selection(all.slice0(at, static_cast<int64_t>(host.size())));
+  return all.slice0(0, n).view(std::move(shape));
 }
 
 Tensor WhisperDecoder::step(const std::vector<int32_t>& tokens) {
