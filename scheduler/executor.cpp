@@ -149,6 +149,17 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
   for (int i = 0; i < n; ++i)
     if (needed[i] && !hit[i])
       for (int p : steps[i].producers) last_use[p] = std::max(last_use[p], i);
+  // And of each output port: a handle's weights (a checkpoint's UNet, CLIP and VAE are three
+  // outputs of one node) are freed after that output's last reader, as the plan assumes,
+  // not after the last reader of any output of the node.
+  std::map<std::pair<std::string, std::string>, int> last_port_use;
+  for (int i = 0; i < n; ++i)
+    if (needed[i] && !hit[i])
+      for (const auto& [name, in] : steps[i].doc->inputs)
+        if (const auto* link = std::get_if<graph::Link>(&in)) {
+          int& last = last_port_use.try_emplace({link->node, link->output}, i).first->second;
+          last = std::max(last, i);
+        }
 
   // Model weights, devices watched for memory, and the plans in force: the caller's, then one
   // per re-plan (deques: placements the steps point at stay put).
@@ -307,6 +318,10 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
         }
       }
       if (!s.consumers.empty()) values[id] = std::move(out);
+      for (const auto& [name, in] : s.doc->inputs)
+        if (const auto* link = std::get_if<graph::Link>(&in))
+          if (last_port_use[{link->node, link->output}] == i)
+            if (auto v = values.find(link->node); v != values.end()) v->second.erase(link->output);
       for (int p : s.producers) {
         const std::string& pid = steps[p].doc->id;
         if (last_use[p] == i && values.erase(pid)) {
