@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "graph/node_schema.hpp"
+#include "nodes/node_timing.hpp"
 #include "nodes/value.hpp"
 #include "runtime/core/device.hpp"
 #include "runtime/core/shape.hpp"
@@ -140,7 +141,11 @@ class PerDevice {
   std::shared_ptr<const T> get(Device& dev, const std::function<std::shared_ptr<const T>(Device&)>& load) const {
     std::lock_guard<std::mutex> lock(mu_);
     auto& slot = loaded_[&dev];
-    if (!slot) slot = load(dev);
+    if (!slot) {
+      PhaseTimer t = load_timer(dev);
+      slot = load(dev);
+      t.done();
+    }
     return slot;
   }
   void release() const {

@@ -205,7 +205,7 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
     if (!needed[i]) {
       const char* why = s.consumers.empty() ? "it feeds no output node" : "its outputs feed only cached nodes";
       emit({{"event", "skipped"}, {"node", id}, {"type", type}, {"reason", why}});
-      report.nodes.push_back({id, type, NodeStatus::Skipped, 0, {}});
+      report.nodes.push_back({id, type, NodeStatus::Skipped, 0, {}, {}});
       settle_models(i);
       continue;
     }
@@ -213,7 +213,7 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
       values[id] = std::move(prefetched[i]);
       prefetched.erase(i);
       emit({{"event", "cached"}, {"node", id}, {"type", type}, {"key", keys[id]}});
-      report.nodes.push_back({id, type, NodeStatus::Cached, 0, {}});
+      report.nodes.push_back({id, type, NodeStatus::Cached, 0, {}, {}});
     } else {
       const auto started = Clock::now();
       auto fail = [&](const std::string& what, bool bad_file) {
@@ -222,6 +222,8 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
       };
       nodes::Values out;
       NodeMemory mem;
+      nodes::TimingRecorder timing;  // a re-planned retry keeps counting: its time is the node's
+      nodes::RecorderScope timing_scope(&timing);
       for (int attempt = 0;; ++attempt) {
         const Placement& pl = *steps[i].placement;
         const std::string dev_name = plan_device_name(pl);
@@ -237,6 +239,7 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
           const uint64_t start = dev->memory().in_use;
           nodes::RunContext ctx{*s.doc, in, *dev, pl.options, opts.env};
           ctx.progress = [&](int64_t step, int64_t total) {
+            timing.mark_step();
             emit({{"event", "progress"}, {"node", id}, {"type", type}, {"step", step}, {"total", total}});
           };
           ctx.cancelled = cancelled;
@@ -297,8 +300,10 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
       for (const auto& o : s.def->schema.outputs)
         if (!out.count(o.name)) throw fail("produced no value for output '" + o.name + "'", false);
       double secs = since(started);
-      emit({{"event", "finished"}, {"node", id}, {"type", type}, {"seconds", secs}, {"memory", mem.to_json()}});
-      report.nodes.push_back({id, type, NodeStatus::Ran, secs, mem});
+      nodes::NodeTiming times = timing.finish();
+      emit({{"event", "finished"}, {"node", id}, {"type", type}, {"seconds", secs}, {"memory", mem.to_json()},
+            {"timing", times.to_json()}});
+      report.nodes.push_back({id, type, NodeStatus::Ran, secs, mem, std::move(times)});
       if (opts.cache && !s.def->schema.output_node) {
         try {
           opts.cache->put(keys[id], out);
