@@ -25,6 +25,12 @@ FluxTextEncoder::~FluxTextEncoder() = default;
 
 std::string FluxTextEncoder::source() const { return clip_l_->describe() + " + " + t5_->describe(); }
 
+void FluxTextEncoder::release_loaded() const {
+  loaded_->clip.release();
+  loaded_->t5.release();
+  loaded_->t5_streamed.release();
+}
+
 ConditioningEntry FluxTextEncoder::encode(std::string_view text, int, Device& dev) const {
   return encode_dual(text, text, dev, {});
 }

@@ -193,6 +193,16 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
 
   RunReport report;
   std::map<std::string, nodes::Values> values;
+  // A node's outputs leave the run after their last consumer: model handles among them free
+  // their loaded weights then, even when the node cache keeps the handle itself.
+  auto drop = [&](const std::string& id) {
+    auto it = values.find(id);
+    if (it == values.end()) return false;
+    for (const auto& [name, v] : it->second)
+      if (const auto* o = std::get_if<std::shared_ptr<const nodes::Object>>(&v); o && *o) (*o)->release_loaded();
+    values.erase(it);
+    return true;
+  };
   emit({{"event", "run_started"}, {"nodes", n}});
   for (int i = 0; i < n; ++i) {
     const Step& s = steps[i];
@@ -314,14 +324,14 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
       if (!s.consumers.empty()) values[id] = std::move(out);
       for (int p : s.producers) {
         const std::string& pid = steps[p].doc->id;
-        if (last_use[p] == i && values.erase(pid)) {
+        if (last_use[p] == i && drop(pid)) {
           report.freed.push_back({pid, id});
           emit({{"event", "freed"}, {"node", pid}, {"by", id}});
         }
       }
     }
     settle_models(i);
-    if (last_use[i] < 0 && values.erase(id)) report.freed.push_back({id, id});
+    if (last_use[i] < 0 && drop(id)) report.freed.push_back({id, id});
   }
   report.seconds = since(t0);
   json devices = json::array();
