@@ -13,9 +13,11 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "runtime/vulkan/context.hpp"
+#include "runtime/vulkan/gpu_profiler.hpp"
 #include "runtime/vulkan/handle.hpp"
 #include "runtime/vulkan/pipeline.hpp"
 
@@ -86,6 +88,7 @@ class CommandStream {
   bool need_barrier_ = false;
   std::vector<BufferRange> touched_;  // since the last barrier
   std::multimap<uint64_t, std::function<void()>> deferred_;  // serial -> work
+  std::unique_ptr<GpuProfiler> profiler_;  // VKFLOW_VK_PROFILE only
 };
 
 }  // namespace vkflow::vk
