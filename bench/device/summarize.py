@@ -155,8 +155,8 @@ def vkflow_run(name):
             r["total_s"] = e["seconds"]
             for d in e.get("devices", []):
                 if d["device"].startswith("vulkan"):
-                    r["peak_gib"], r["plan_gib"] = d["measured_peak"] / 2**30, d["estimated_peak"] / 2**30
-                    r["budget_gib"] = d["usable"] / 2**30
+                    r["peak_mib"], r["plan_mib"] = d["measured_peak"] >> 20, d["estimated_peak"] >> 20
+                    r["budget_mib"] = d["usable"] >> 20
     r.update(load_s=load, t5_s=t5, clip_s=clip, text_s=text_s, sampling_s=sampling, vae_s=vae,
              first_step_s=steps[0] if steps else None,
              s_per_step=sum(steps[1:]) / len(steps[1:]) if len(steps) > 1 else (steps[0] if steps else None))
@@ -164,12 +164,18 @@ def vkflow_run(name):
 
 
 def flux_table():
-    names = sorted({p.name.split(".")[0] for p in logs.glob("flux_*_run*.log")})
+    def order(n):  # by size, then vkflow before sd.cpp, then run number
+        m = re.search(r"_(\d+)_run(\d+)$", n)
+        return (int(m.group(1)) if m else 0, "sdcpp" in n, "stock" in n, int(m.group(2)) if m else 0)
+    names = sorted({p.name.split(".")[0] for p in logs.glob("flux_*_run*.log")}, key=order)
     rows = []
     for n in names:
         size = re.search(r"_(\d+)_run", n)
         if n.startswith("flux_sdcpp"):
             r = sdcpp(n + ".log")
+            if r:  # sd.cpp loads each component when it first runs: every "loading tensors" counts
+                loads = re.findall(r"loading tensors completed, taking ([\d.]+)s", text(n + ".log"))
+                r["load_s"] = sum(map(float, loads)) if loads else None
             rows.append((f"sd.cpp {size.group(1) if size else ''} ({n.split('_')[-1]}; T5+CLIP and VAE on the CPU)", r))
         else:
             stock = "_stock_" in n
@@ -180,10 +186,10 @@ def flux_table():
         return
     print("### FLUX.1-schnell (4 steps euler, cfg 1; Q4_K GGUF, T5-XXL fp16, CLIP-L, AE; random weights)\n")
     print("| run | load s | T5 s | CLIP s | text encode s | step 1 s | s/step (2..N) | sampling s | VAE decode s | total s | "
-          "vkflow peak / plan / budget GiB | nvidia-smi peak MiB | wall s | rc |")
+          "vkflow peak / plan / budget MiB | nvidia-smi peak MiB | wall s | rc |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n, r in rows:
-        peak = (f"{r['peak_gib']:.2f} / {r['plan_gib']:.2f} / {r['budget_gib']:.2f}" if "peak_gib" in r else "–")
+        peak = (f"{r['peak_mib']} / {r['plan_mib']} / {r['budget_mib']}" if "peak_mib" in r else "–")
         print(f"| {n} | {fmt(r.get('load_s'), 2)} | {fmt(r.get('t5_s'), 2)} | {fmt(r.get('clip_s'), 3)} | "
               f"{fmt(r.get('text_s'), 2)} | {fmt(r.get('first_step_s'), 3)} | {fmt(r.get('s_per_step'), 3)} | "
               f"{fmt(r.get('sampling_s'), 2)} | {fmt(r.get('vae_s'), 2)} | {fmt(r.get('total_s'), 2)} | {peak} | "
