@@ -43,7 +43,7 @@ E=.carry/extbench
 echo "carry for sd15.sh:    [\"$E/tools\", \"$E/manifests\", \"$E/sdcpp.tar.xz\", \"$E/vkflow.tar.xz\", \".gl\"]"
 echo "carry for whisper.sh: [\"$E/tools\", \"$E/manifests\", \"$E/assets\", \"$E/audio\", \"$E/whisper.tar.xz\", \"$E/vkflow.tar.xz\", \".gl\"]"
 echo "carry for flux.sh:    [\"$E/tools\", \"$E/manifests\", \"$E/sdcpp.tar.xz\", \"$E/vkflow.tar.xz\", \".gl\"]"
-for set in "tools manifests sdcpp.tar.xz vkflow.tar.xz" "tools manifests assets audio whisper.tar.xz vkflow.tar.xz"; do
+for set in "tools manifests sdcpp.tar.xz vkflow.tar.xz" "tools manifests assets audio whisper.tar.xz vkflow.tar.xz"; do  # (flux.sh: as sd15.sh)
   mib=$(cd "$C" && { du -scm $set 2>/dev/null || true; } | tail -1 | cut -f1)
   [ "$mib" -lt 62 ] || echo "pack.sh: WARNING: {$set} is ${mib} MiB, over what one call can carry" >&2
 done
