@@ -17,8 +17,6 @@ Cache::Cache(CacheOptions opts) : opts_(std::move(opts)) {}
 void Cache::touch(std::list<CacheKey>::iterator it) { lru_.splice(lru_.begin(), lru_, it); }
 
 void Cache::put_memory(const CacheKey& key, const nodes::Values& values) {
-  for (const auto& [k, v] : values)
-    if (auto* o = std::get_if<std::shared_ptr<const nodes::Object>>(&v); o && *o && (*o)->loads_weights()) return;
   uint64_t bytes = values_bytes(values);
   if (bytes > opts_.memory_bytes) return;
   if (auto it = mem_.find(key); it != mem_.end()) {

@@ -1,9 +1,7 @@
 #pragma once
 // The node-output cache: an in-memory LRU (within a process) in front of an optional on-disk
 // store (`--cache DIR`), both size-capped and keyed by CacheKey. Only values with a codec
-// (nodes/value_codec.hpp) reach the disk; everything else stays in memory, except model
-// handles (Object::loads_weights): holding one would keep its device weights for the cache's
-// lifetime, beyond what the plan frees.
+// (nodes/value_codec.hpp) reach the disk; everything else stays in memory.
 //
 // Policy (executor): output nodes (SaveImage, ...) are never cached, they always run and
 // write their files; every other node whose key is found is not run, and nodes that only

@@ -16,6 +16,8 @@ say() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$LOGS/steps.log"; }
 # Bundles: unpacked once into $WORK/<name> (re-unpacked when the tarball changes).
 unpack() {  # unpack NAME -> echoes the folder
   local tb="$CARRY/$1.tar.xz" dst="$WORK/$1"
+  # A warm machine keeps what an earlier call unpacked: carry each bundle once, in any call.
+  if [ ! -f "$tb" ] && [ -f "$dst/.stamp" ]; then echo "$dst"; return; fi
   [ -f "$tb" ] || { echo "missing bundle $tb (run bench/device/pack.sh on the build host)" >&2; return 1; }
   local stamp; stamp=$(stat -c %s.%Y "$tb")
   if [ ! -f "$dst/.stamp" ] || [ "$(cat "$dst/.stamp")" != "$stamp" ]; then

@@ -41,18 +41,14 @@ if [ "$who" != ext ]; then
   if [ ! -x "$B" ]; then
     say "no whisper_bench in the vkflow bundle: vkflow Whisper runs skipped"
   else
-    "$B" --help > "$LOGS/whisper_vkflow_help.txt" 2>&1 || true
-    # The flags below are whisper_bench's as this script expects them (--model, --device,
-    # --audio, --beam); EXTBENCH_WHISPER_ARGS replaces the per-run extras if they differ.
+    # whisper_bench MODEL: encoder per 30-s window, 200-token greedy decode, beam-5 steps.
     if [ "$where" != cpu ]; then
       for path in fp32 fast; do
-        step whisper_vkflow_vk_$path env VKFLOW_VK_PATH=$path "$B" --model "$TURBO" --device vulkan0 \
-          ${EXTBENCH_WHISPER_ARGS:---audio "$WAV" --json "$LOGS/whisper_vkflow_vk_$path.json"}
+        step whisper_vkflow_vk_$path "$B" "$TURBO" --device vulkan0 --path $path --tokens 200 --beam 5 --repeat 3
       done
     fi
     if [ "$where" != gpu ]; then
-      step whisper_vkflow_cpu "$B" --model "$BASE" --device cpu \
-        ${EXTBENCH_WHISPER_ARGS:---audio "$WAV" --json "$LOGS/whisper_vkflow_cpu.json"}
+      step whisper_vkflow_cpu "$B" "$BASE" --device cpu --tokens 200 --beam 5 --repeat 3
     fi
   fi
 fi

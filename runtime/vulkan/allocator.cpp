@@ -166,8 +166,15 @@ Allocation Allocator::allocate(uint64_t bytes) {
     for (auto [off, len] : b.free)
       if (len >= need) return grab(id, b, off, len);
   }
-  uint32_t id = new_block(block_size_, false);
-  return grab(id, blocks_.at(id), 0, block_size_);
+  // Near the budget a smaller block still holds the request: the budget caps bytes, not blocks.
+  uint64_t size = block_size_;
+  if (reserved_ + size > budget_) {
+    release_spares();
+    if (reserved_ + size > budget_ && budget_ > reserved_ && budget_ - reserved_ >= need)
+      size = std::max(need, (budget_ - reserved_) / align_ * align_);
+  }
+  uint32_t id = new_block(size, false);
+  return grab(id, blocks_.at(id), 0, size);
 }
 
 void Allocator::free(const Allocation& a, bool gpu_pending) {

@@ -28,6 +28,12 @@ CommandStream::CommandStream(const Context& ctx, SubmitPolicy policy) : ctx_(ctx
   check(vkCreateCommandPool(ctx.device(), &ci, nullptr, &pool), "vkCreateCommandPool");
   VkDevice dev = ctx.device();
   pool_ = Handle<VkCommandPool>(pool, [dev](VkCommandPool p) { vkDestroyCommandPool(dev, p, nullptr); });
+  uint32_t n = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(ctx.physical(), &n, nullptr);
+  std::vector<VkQueueFamilyProperties> fams(n);
+  vkGetPhysicalDeviceQueueFamilyProperties(ctx.physical(), &n, fams.data());
+  if (ctx.queue_family() < n)
+    profiler_ = GpuProfiler::from_env(dev, ctx.info().timestamp_period_ns, fams[ctx.queue_family()].timestampValidBits);
 }
 
 CommandStream::~CommandStream() {
@@ -46,6 +52,7 @@ CommandStream::~CommandStream() {
   for (auto& s : in_flight_) destroy(s);
   if (current_.fence) destroy(current_);
   for (auto& [serial, fn] : deferred_) fn();
+  profiler_.reset();  // before the device goes: it owns query pools
 }
 
 void CommandStream::begin() {
@@ -74,6 +81,7 @@ void CommandStream::begin() {
   VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
   check(vkBeginCommandBuffer(current_.cb, &bi), "vkBeginCommandBuffer");
+  if (profiler_) profiler_->begin(current_.cb);
   current_.serial = serial_;
   recording_ = true;
   dispatches_ = 0;
@@ -127,6 +135,7 @@ void CommandStream::dispatch(const Pipeline& p, const std::vector<BufferRange>& 
   if (gx == 0 || gy == 0 || gz == 0) return;
   if (!recording_) begin();
   barrier_for(bindings);
+  if (profiler_) full_barrier();  // each timestamp pair brackets this dispatch alone
   VkCommandBuffer cb = current_.cb;
   vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
   std::vector<VkDescriptorBufferInfo> infos(bindings.size());
@@ -150,7 +159,9 @@ void CommandStream::dispatch(const Pipeline& p, const std::vector<BufferRange>& 
   }
   if (p.push_size) vkCmdPushConstants(cb, p.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, p.push_size, push);
   vkCmdDispatch(cb, gx, gy, gz);
+  if (profiler_) profiler_->mark(cb, p.name);
   ++dispatches_;
+  ++total_dispatches_;
   work_ += work;
   uint32_t max_d = policy_.max_dispatches;
   if (!ctx_.push_descriptor_fn()) max_d = std::min(max_d, kPoolSets);
@@ -163,6 +174,7 @@ void CommandStream::copy(VkBuffer src, uint64_t src_off, VkBuffer dst, uint64_t 
   barrier_for({{src, src_off, n, false}, {dst, dst_off, n, true}});
   VkBufferCopy region{src_off, dst_off, n};
   vkCmdCopyBuffer(current_.cb, src, dst, 1, &region);
+  if (profiler_) profiler_->mark(current_.cb, "(copy)");
 }
 
 void CommandStream::fill(VkBuffer dst, uint64_t off, uint64_t n, uint32_t word) {
@@ -207,6 +219,7 @@ void CommandStream::retire(bool wait_oldest) {
     if (r == VK_NOT_READY || r == VK_TIMEOUT) break;
     check(r, "waiting for a submission");
     completed_ = std::max(completed_, s.serial);
+    if (profiler_) profiler_->collect(s.cb);
     vkResetFences(dev, 1, &s.fence);
     vkResetCommandBuffer(s.cb, 0);
     if (s.pool) vkResetDescriptorPool(dev, s.pool, 0);

@@ -100,8 +100,9 @@ std::shared_ptr<Buffer> VulkanDevice::allocate(size_t bytes) {
   try {
     return std::make_shared<VulkanBuffer>(*this, alloc_->allocate(bytes));
   } catch (const OutOfMemory&) {
-    stream_->finish();  // let deferred frees run, then try once more
+    stream_->finish();  // let deferred frees run, return cached blocks, then try once more
     alloc_->settle();
+    alloc_->trim();
     return std::make_shared<VulkanBuffer>(*this, alloc_->allocate(bytes));
   }
 }

@@ -1,6 +1,7 @@
 // A node's outputs are freed one by one, each after its own last reader: a checkpoint's
 // UNet, CLIP and VAE handles (three outputs of one node) must not keep each other's weights
-// alive, nor may the node-output cache keep them, or the device holds more than the plan says.
+// alive, nor may a handle the node-output cache keeps, or the device holds more than the plan
+// says.
 #include <gtest/gtest.h>
 
 #include "exec_helpers.hpp"
@@ -20,8 +21,8 @@ constexpr uint64_t MiB = 1ull << 20;
 struct Weights final : nodes::Object {
   Weights() : buffer(cpu::device().allocate(4 * MiB)) {}
   std::string_view type() const override { return graph::types::MODEL; }
-  bool loads_weights() const override { return true; }
-  std::shared_ptr<Buffer> buffer;
+  void release_loaded() const override { buffer.reset(); }
+  mutable std::shared_ptr<Buffer> buffer;
 };
 
 uint64_t g_in_use_at_use = 0;  // device bytes in use while the last TestPortUse ran
@@ -65,6 +66,6 @@ TEST(Executor, FreesEachOutputAfterItsOwnLastReader) {
     auto report = scheduler::execute(wf, plan_in_order({"two", "use_a", "use_b"}), opts);
     // While use_b runs, only b's 4 MiB are held: a went after use_a.
     EXPECT_EQ(g_in_use_at_use - before, 4 * MiB);
-    EXPECT_EQ(cpu::device().memory().in_use, before);  // the cache kept no handle
+    EXPECT_EQ(cpu::device().memory().in_use, before);  // a cached handle kept no weights
   }
 }

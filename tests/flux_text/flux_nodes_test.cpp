@@ -259,12 +259,11 @@ TEST(FluxNodes, SecondRunWithTheSamePromptSkipsTheEncoders) {
   const auto& b = dynamic_cast<const nodes::ConditioningValue&>(*sunk()[1]).entries.at(0);
   EXPECT_EQ(a.cross_attn.data, b.cross_attn.data);
   EXPECT_EQ(a.pooled->data, b.pooled->data);
-  // Another prompt: encoded again. The loader runs again too: the cache keeps no model
-  // handle (Object::loads_weights), so a handle's weights go with the run that used them.
+  // Another prompt: encoded again (the loader's handle comes from the in-memory cache).
   const graph::Workflow other = encode_workflow(kPrompt1);
   opts.env.workflow = &other;
   EXPECT_EQ(statuses(scheduler::execute(other, plan_in_order(order), opts)),
-            (std::vector<NodeStatus>{NodeStatus::Ran, NodeStatus::Ran, NodeStatus::Ran}));
+            (std::vector<NodeStatus>{NodeStatus::Cached, NodeStatus::Ran, NodeStatus::Ran}));
   ASSERT_EQ(sunk().size(), 3u);
   EXPECT_NE(dynamic_cast<const nodes::ConditioningValue&>(*sunk()[2]).entries.at(0).cross_attn.data, a.cross_attn.data);
 }

@@ -85,6 +85,19 @@ TEST(VulkanAllocator, SparesAreReleasedBeforeRunningOutOfBudget) {
   EXPECT_EQ(dev.allocator().reserved(), 8ull << 20);
 }
 
+TEST(VulkanAllocator, NearTheBudgetASmallerBlockHoldsTheRequest) {
+  VKFLOW_REQUIRE_VULKAN();
+  vulkan::Options o = small_blocks();
+  o.budget = 6ull << 20;
+  vulkan::VulkanDevice dev(o);
+  auto x = dev.allocate(1900 << 10), y = dev.allocate(1900 << 10);  // one 4 MiB block
+  auto z = dev.allocate(1500 << 10);  // a second 4 MiB block would pass the budget: 2 MiB instead
+  EXPECT_EQ(dev.allocator().block_count(), 2u);
+  EXPECT_EQ(dev.allocator().reserved(), 6ull << 20);
+  EXPECT_THROW(dev.allocate(1 << 20), OutOfMemory);  // what is left of both blocks is too small
+  EXPECT_LE(dev.memory().peak, 6ull << 20);
+}
+
 TEST(VulkanAllocator, FreedNeighboursCoalesce) {
   VKFLOW_REQUIRE_VULKAN();
   vulkan::VulkanDevice dev(small_blocks());

@@ -1,9 +1,15 @@
 // Memory-efficient attention on Vulkan, never an Lq x Lk buffer. shaders/attention.comp: one
 // invocation per query row, K/V streamed through shared memory, online softmax (every
-// device and path). shaders/attention_coop.comp: flash-style tiles on NV cooperative
+// device and path); shaders/attention_blk.comp: the same with keys in blocks of 16 and vec4
+// head rows (head dims multiples of 4, the default where it applies). shaders/attention_coop.comp: flash-style tiles on NV cooperative
 // matrices (fast path with matrix cores, head dims <= 160, >= 16 query rows;
 // only with VKFLOW_VK_ATTN=coop: slower than attention.comp on the H200).
+// shaders/attention_decode.comp: up to 8 query rows (decoding), a workgroup per row with
+// its invocations over the keys.
+#include <algorithm>
 #include <bit>
+#include <cstdlib>
+#include <string>
 
 #include "runtime/core/broadcast.hpp"
 #include "runtime/ops/attention.hpp"
@@ -11,6 +17,14 @@
 
 namespace vkflow::vulkan {
 namespace {
+
+// Up to this many query rows take attention_decode.comp (VKFLOW_VK_ATTN_DECODE=0: never).
+constexpr int64_t kDecodeMaxRows = 8;
+constexpr int64_t kKeysPerSplit = 192;
+bool decode_kernel_on() {
+  const char* e = std::getenv("VKFLOW_VK_ATTN_DECODE");
+  return !(e && *e && std::atoi(e) == 0);
+}
 
 void attention(VulkanDevice& dev, const OpCall& c) {
   const auto& ap = params_of<ops::AttentionParams>(c);
@@ -29,6 +43,28 @@ void attention(VulkanDevice& dev, const OpCall& c) {
   if (p.has_mask) {
     auto ms = broadcast_strides(mask.shape(), {B, H, Lq, Lk});
     for (int i = 0; i < 4; ++i) p.ms[i] = checked_u32(ms[i], "mask stride");
+  }
+  if (Lq <= kDecodeMaxRows && decode_kernel_on()) {
+    // A workgroup per query row, its invocations over the keys (attention_decode.comp).
+    // Long key sequences (the 1500 audio positions) also split the keys over workgroups, so
+    // a single row's 20 heads still fill a large GPU; attention_combine.comp merges them.
+    uint32_t wg = Dv <= 128 ? 128 : 256;
+    uint32_t vec4 = D % 4 == 0 && dev.device_offset(k) % 16 == 0;
+    uint32_t splits = static_cast<uint32_t>(std::clamp<int64_t>((Lk + kKeysPerSplit - 1) / kKeysPerSplit, 1, 16));
+    const auto& pipe = dev.pipeline("attention_decode", 5, sizeof(p),
+                                    {wg, static_cast<uint32_t>(D), static_cast<uint32_t>(Dv), vec4, splits});
+    const uint32_t bh = checked_u32(B * H, "batch*heads");
+    if (splits == 1) {
+      dev.dispatch(pipe, {in(q), in(k), in(v), in(or_dummy(dev, mask)), out(c.outputs[0])}, p, p.Lq, bh, 1, flops);
+      return;
+    }
+    const int64_t rows = B * H * Lq;
+    Tensor part = Tensor::empty(dev, DType::F32, {rows * splits * (Dv + 2)});
+    dev.dispatch(pipe, {in(q), in(k), in(v), in(or_dummy(dev, mask)), out(part)}, p, p.Lq * splits, bh, 1, flops);
+    struct { uint32_t rows, dv, splits; } cp{checked_u32(rows, "attention rows"), static_cast<uint32_t>(Dv), splits};
+    const Grid gr = grid_for(static_cast<uint64_t>(rows), 1);
+    dev.dispatch(dev.pipeline("attention_combine", 2, sizeof(cp), {64}), {in(part), out(c.outputs[0])}, cp, gr.x, gr.y);
+    return;
   }
   if (Lq >= 16 && D <= 160 && Dv <= 160) {
     // Off unless VKFLOW_VK_ATTN=coop: on an H200 it measured slower than attention.comp
@@ -51,6 +87,16 @@ void attention(VulkanDevice& dev, const OpCall& c) {
         return;
       }
     }
+  }
+  // Head dims in multiples of 4 up to 192 (K/V tile of 16 keys <= 24 KiB): keys in blocks of
+  // 16 with vec4 shared reads (attention_blk.comp); VKFLOW_VK_ATTN_BLOCK=0 keeps attention.comp.
+  const char* blk = std::getenv("VKFLOW_VK_ATTN_BLOCK");
+  if (D % 4 == 0 && Dv % 4 == 0 && D + Dv <= 384 && !(blk && std::string(blk) == "0")) {
+    uint32_t wg = 64;
+    const auto& pipe = dev.pipeline("attention_blk", 5, sizeof(p), {wg, static_cast<uint32_t>(D), static_cast<uint32_t>(Dv)});
+    dev.dispatch(pipe, {in(q), in(k), in(v), in(or_dummy(dev, mask)), out(c.outputs[0])}, p,
+                 static_cast<uint32_t>((Lq + wg - 1) / wg), checked_u32(B * H, "batch*heads"), 1, flops);
+    return;
   }
   // Shared K/V tile: up to 6144 floats (24 KiB) so it fits every device's 32 KiB minimum.
   uint32_t bkv = std::bit_floor(static_cast<uint32_t>(std::max<int64_t>(1, 6144 / (D + Dv))));
