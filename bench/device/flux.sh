@@ -28,19 +28,20 @@ need_models() {
   done
 }
 
+# Both set VKB / SD in this shell: an export inside $(...) would not reach the caller.
 vkflow_bin() {
-  if [ -n "${EXTBENCH_VKFLOW:-}" ]; then echo "$EXTBENCH_VKFLOW"; return; fi
+  if [ -n "${EXTBENCH_VKFLOW:-}" ]; then VKB=$EXTBENCH_VKFLOW; return; fi
   local vk; vk=$(unpack vkflow)
   export LD_LIBRARY_PATH="$(libpath_for "$vk")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   [ -x "$vk/bin/vkflow" ] || { echo "no bin/vkflow in the vkflow bundle (re-run bench/device/pack.sh)" >&2; exit 1; }
-  echo "$vk/bin/vkflow"
+  VKB=$vk/bin/vkflow
 }
 
 sdcpp_bin() {
   local sd; sd=$(unpack sdcpp)
   export LD_LIBRARY_PATH="$(libpath_for "$sd")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   head -5 "$sd/VERSION" > "$LOGS/sdcpp_version.txt" 2>/dev/null || true
-  echo "$sd/bin/sd-cli"
+  SD=$sd/bin/sd-cli
 }
 
 case $part in
@@ -48,14 +49,14 @@ case $part in
     bash "$(dirname "$0")/models.sh" flux
     ls -l "$MODELS" | tee "$LOGS/flux_models.txt" ;;
   devices)
-    VKB=$(vkflow_bin)
+    vkflow_bin
     step flux_vkflow_devices "$VKB" devices
     step flux_vkflow_inspect "$VKB" inspect "$DIT" "$T5" "$CLIPL" "$AE"
-    SD=$(sdcpp_bin)
+    sdcpp_bin
     step flux_sdcpp_devices "$SD" --list-devices ;;
   vkflow|stock)
     need_models
-    VKB=$(vkflow_bin)
+    vkflow_bin
     WF=$ROOT/bench/device/flux_schnell_bench.json name=flux_vkflow_$WH
     if [ "$part" = stock ]; then WF=$ROOT/workflows/flux_schnell.json name=flux_vkflow_stock_$WH; fi
     SETS=(--set unet.unet_name="$DIT" --set clip.clip_name1="$T5" --set clip.clip_name2="$CLIPL" --set vae.vae_name="$AE"
@@ -70,7 +71,7 @@ case $part in
     done ;;
   sdcpp)
     need_models
-    SD=$(sdcpp_bin)
+    sdcpp_bin
     runs=${3:-$([ "$WH" -le 512 ] && echo 2 || echo 1)}
     for run in $(seq 1 "$runs"); do
       step flux_sdcpp_${WH}_run$run "$SD" --diffusion-model "$DIT" --clip_l "$CLIPL" --t5xxl "$T5" --vae "$AE" \
