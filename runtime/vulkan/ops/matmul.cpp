@@ -38,14 +38,23 @@ std::string gemm_shader_name(const VulkanDevice& dev, DType w, bool& coop) {
 }
 
 // A few rows times an [N,K] weight (decoding): matvec.comp splits K over a workgroup per
-// kMatvecCols output columns instead of padding M to a GEMM tile. VKFLOW_VK_MATVEC=0 turns
-// it off (bench A/B).
+// few output columns instead of padding M to a GEMM tile. Bench knobs: VKFLOW_VK_MATVEC=0
+// (off), VKFLOW_VK_MATVEC_COLS (columns per workgroup, default 4), VKFLOW_VK_MATVEC_THREADS
+// (invocations per workgroup, a power of two, default 64).
 constexpr int64_t kMatvecMaxRows = 8;
-constexpr uint32_t kMatvecCols = 4, kMatvecThreads = 64;
 bool use_matvec(const GemmArgs& g) {
   if (g.M > kMatvecMaxRows || !g.trans_b || g.w_batched || g.batch != 1) return false;
-  const char* e = std::getenv("VKFLOW_VK_MATVEC");
-  return !(e && *e && std::atoi(e) == 0);
+  return env_knob("VKFLOW_VK_MATVEC", 1, 0, 1) != 0;
+}
+struct MatvecShape {
+  uint32_t cols = 4, threads = 64;
+};
+MatvecShape matvec_shape(const VulkanDevice& dev) {
+  MatvecShape s{static_cast<uint32_t>(env_knob("VKFLOW_VK_MATVEC_COLS", 4, 1, 8)),
+                static_cast<uint32_t>(env_knob("VKFLOW_VK_MATVEC_THREADS", 64, 32, 256))};
+  // Partial sums: 8 rows x cols x (threads + 1) floats of shared memory.
+  if ((s.threads & (s.threads - 1)) || 32ull * s.cols * (s.threads + 1) > dev.info().max_shared_memory) s = {};
+  return s;
 }
 
 void gemm(VulkanDevice& dev, const GemmArgs& g) {
@@ -56,7 +65,8 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
   GemmTiles t = coop ? GemmTiles{64, 64, 32, 1, 1, 0} : pick_gemm_tiles(dev, g.M, g.N, g.batch);
   uint32_t threads = coop ? 128 : t.threads();
   std::vector<uint32_t> spec = coop ? std::vector<uint32_t>{threads} : std::vector<uint32_t>{threads, t.bm, t.bn, t.bk, t.tm, t.tn, 0, t.contig};
-  if (matvec) spec = {kMatvecThreads, kMatvecCols};
+  const MatvecShape mv = matvec ? matvec_shape(dev) : MatvecShape{};
+  if (matvec) spec = {mv.threads, mv.cols};
   const auto& pipe = dev.pipeline(shader, 4, sizeof(Push), spec);
 
   Push p{};
@@ -95,7 +105,7 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
     bool window = rows < uint64_t(g.N);
     Arg w{&g.w, false, window ? n0 * row_bytes : 0, window ? n * row_bytes : 0};
     if (matvec) {
-      const Grid gr = grid_for((n + kMatvecCols - 1) / kMatvecCols, 1);
+      const Grid gr = grid_for((n + mv.cols - 1) / mv.cols, 1);
       dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c)}, p, gr.x, gr.y, 1, flops_per_col * double(n));
       continue;
     }
