@@ -1,6 +1,11 @@
 // Op benchmarks: time per op and shape on one device, as GFLOP/s and GB/s and as a share of
-// the device's peaks measured in the same run. Prints a markdown table.
-//   ops_bench [--device cpu|vulkanN] [--filter substring] [--min-time seconds]
+// the device's peaks measured in the same run (CPU; GPU peaks: vk_peak_bench). Prints a
+// markdown table.
+//   ops_bench [--device cpu|vulkanN] [--filter substring] [--min-time seconds] [--kernels old,auto]
+// --kernels runs every case once per value of the Vulkan GEMM/conv switches (VKFLOW_VK_GEMM and
+// VKFLOW_VK_CONV set to it: old|auto|l|m|n|s|basic; "old" also sets VKFLOW_VK_ATTN_BLOCK=0),
+// e.g. `--filter sd15 --kernels old,auto` times SD1.5's linear, conv and attention shapes on
+// the first kernels and on the pipelined tensor-core tiles / blocked attention.
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -66,14 +71,18 @@ int main(int argc, char** argv) {
   CLI::App app{"vkflow op benchmarks"};
   std::string device = "cpu", filter;
   double min_time = 0.3;
+  std::string kernels;
   app.add_option("--device", device, "cpu or vulkanN");
   app.add_option("--filter", filter, "only ops whose name contains this");
   app.add_option("--min-time", min_time, "seconds per case (at least one run)");
+  app.add_option("--kernels", kernels, "comma list: run each case with VKFLOW_VK_GEMM/VKFLOW_VK_CONV set to each");
   CLI11_PARSE(app, argc, argv);
 
   try {
     Device& dev = bench::pick_device(device);
-    bench::Peak peak = bench::measure_peak(dev);
+    // Peaks are measured here for the CPU only; on a GPU the % columns stay empty.
+    bench::Peak peak{0, 0, "not measured on this device; see vk_peak_bench"};
+    if (dev.kind() == DeviceKind::Cpu) peak = bench::measure_peak(dev);
     std::vector<Tensor> in;  // inputs of the current case
     std::vector<Case> cases;
     auto add = [&](std::string op, std::string shape, double flops, double bytes, std::function<void()> setup,
@@ -115,6 +124,51 @@ int main(int argc, char** argv) {
           [&, H, L, D] { in = {rand_tensor(dev, {1, H, L, D}), rand_tensor(dev, {1, H, L, D}), rand_tensor(dev, {1, H, L, D})}; },
           [&] { return ops::attention(in[0], in[1], in[2]); });
     };
+    // SD1.5 UNet (512x512, cfg batch 2, f16 weights as in the checkpoints) and VAE decoder shapes.
+    auto sd_linear = [&](int64_t M, int64_t K, int64_t N) {
+      add("sd15 linear f16", std::to_string(M) + "x" + std::to_string(K) + " @ " + std::to_string(N) + "x" + std::to_string(K),
+          2.0 * M * N * K, 2.0 * N * K + 4.0 * (M * K + M * N),
+          [&, M, K, N] { in = {rand_tensor(dev, {M, K}), rand_tensor(dev, {N, K}, DType::F16), rand_tensor(dev, {N})}; },
+          [&] { return ops::linear(in[0], in[1], in[2]); });
+    };
+    for (auto [M, c] : {std::pair<int64_t, int64_t>{8192, 320}, {2048, 640}, {512, 1280}}) {  // tokens, channels per level
+      sd_linear(M, c, c);
+      sd_linear(M, c, 8 * c);
+      sd_linear(M, 4 * c, c);
+    }
+    sd_linear(128, 1280, 1280);
+    auto sd_conv = [&](int64_t B, int64_t C, int64_t O, int64_t HW, int64_t k) {
+      add("sd15 conv2d f16 " + std::to_string(k) + "x" + std::to_string(k),
+          std::to_string(B) + "x" + std::to_string(C) + "x" + std::to_string(HW) + "x" + std::to_string(HW) + " -> " + std::to_string(O),
+          2.0 * B * O * C * k * k * HW * HW, 4.0 * B * (C + O) * HW * HW + 2.0 * O * C * k * k,
+          [&, B, C, O, HW, k] { in = {rand_tensor(dev, {B, C, HW, HW}), rand_tensor(dev, {O, C, k, k}, DType::F16), rand_tensor(dev, {O})}; },
+          [&, k] {
+            ops::Conv2dParams p;
+            p.pad_h = p.pad_w = static_cast<int32_t>(k / 2);
+            return ops::conv2d(in[0], in[1], in[2], p);
+          });
+    };
+    sd_conv(2, 320, 320, 64, 3);
+    sd_conv(2, 640, 320, 64, 3);
+    sd_conv(2, 640, 640, 32, 3);
+    sd_conv(2, 1280, 1280, 16, 3);
+    sd_conv(2, 2560, 1280, 16, 3);
+    sd_conv(2, 1280, 1280, 8, 3);
+    sd_conv(2, 320, 320, 64, 1);
+    sd_conv(1, 512, 512, 64, 3);
+    sd_conv(1, 512, 512, 128, 3);
+    sd_conv(1, 256, 256, 256, 3);
+    sd_conv(1, 128, 128, 512, 3);
+    auto sd_attn = [&](int64_t L, int64_t Lk, int64_t D) {  // batch 2 x 8 heads
+      add("sd15 attention", "2x8x" + std::to_string(L) + "x" + std::to_string(D) + " keys " + std::to_string(Lk),
+          4.0 * 16 * L * Lk * D, 4.0 * 16 * (2 * L + 2 * Lk) * D,
+          [&, L, Lk, D] { in = {rand_tensor(dev, {2, 8, L, D}), rand_tensor(dev, {2, 8, Lk, D}), rand_tensor(dev, {2, 8, Lk, D})}; },
+          [&] { return ops::attention(in[0], in[1], in[2]); });
+    };
+    sd_attn(4096, 4096, 40);
+    sd_attn(1024, 1024, 80);
+    sd_attn(256, 256, 160);
+    sd_attn(4096, 77, 40);
     attn_case(8, 4096, 40);
     attn_case(24, 1024, 128);
     const int64_t E = 1 << 22;
@@ -147,8 +201,22 @@ int main(int argc, char** argv) {
     std::printf("device: %s, threads: %d, date: %s\n", dev.name().c_str(), cpu::num_threads(), date);
     std::printf("measured peak: %.1f GFLOP/s fp32, %.1f GB/s copy (%s)\n\n", peak.gflops, peak.gbps, peak.how.c_str());
     std::printf("| op | shape | ms | GFLOP/s | %% FLOP peak | GB/s | %% BW peak |\n|---|---|---:|---:|---:|---:|---:|\n");
+    std::vector<std::string> variants;
+    for (size_t a = 0, b; a <= kernels.size(); a = b + 1) {
+      b = kernels.find(',', a);
+      if (b == std::string::npos) b = kernels.size();
+      if (b > a) variants.push_back(kernels.substr(a, b - a));
+    }
+    if (variants.empty()) variants.push_back("");  // the switches as the environment sets them
     for (Case& c : cases) {
+      for (const std::string& v : variants) {
       if (!filter.empty() && c.op.find(filter) == std::string::npos) continue;
+      if (!v.empty()) {
+        setenv("VKFLOW_VK_GEMM", v.c_str(), 1);
+        setenv("VKFLOW_VK_CONV", v.c_str(), 1);
+        setenv("VKFLOW_VK_ATTN_BLOCK", v == "old" ? "0" : "1", 1);  // old: attention.comp
+      }
+      std::string label = v.empty() ? c.op : c.op + " [" + v + "]";
       c.setup();
       c.run();  // warm-up
       dev.synchronize();
@@ -163,11 +231,13 @@ int main(int argc, char** argv) {
       double s = (t1 - t0) / reps;
       double gf = c.flops / s / 1e9, gb = c.bytes / s / 1e9;
       std::string gfs = c.flops > 0 ? std::to_string(gf).substr(0, std::to_string(gf).find('.') + 2) : "-";
-      std::string gfp = c.flops > 0 ? std::to_string(100.0 * gf / peak.gflops).substr(0, std::to_string(100.0 * gf / peak.gflops).find('.') + 2) : "-";
-      std::printf("| %s | %s | %.2f | %s | %s | %.1f | %.1f |\n", c.op.c_str(), c.shape.c_str(), s * 1e3, gfs.c_str(),
-                  gfp.c_str(), gb, 100.0 * gb / peak.gbps);
+      std::string gfp = c.flops > 0 && peak.gflops > 0 ? std::to_string(100.0 * gf / peak.gflops).substr(0, std::to_string(100.0 * gf / peak.gflops).find('.') + 2) : "-";
+      std::string bwp = peak.gbps > 0 ? std::to_string(100.0 * gb / peak.gbps).substr(0, std::to_string(100.0 * gb / peak.gbps).find('.') + 2) : "-";
+      std::printf("| %s | %s | %.2f | %s | %s | %.1f | %s |\n", label.c_str(), c.shape.c_str(), s * 1e3, gfs.c_str(),
+                  gfp.c_str(), gb, bwp.c_str());
       std::fflush(stdout);
       in.clear();
+      }
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ops_bench: %s\n", e.what());

@@ -13,6 +13,7 @@ layout(push_constant) uniform P {
   uint vec4_w;  // host-checked: f32 weights, K % 4 == 0, 16-byte aligned (not transposed)
 } p;
 #define W_WORDS(i) w[i]
+#define W_QUAD(i) w4[i]
 #include "bytes.glsl"
 #include "dequant.glsl"
 

@@ -100,3 +100,23 @@ float dequant(uint e) {
 #error unknown WTYPE
 #endif
 }
+
+#ifdef W_QUAD
+// Elements e .. e+3 (e % 4 == 0). `packed` (host-checked): read whole words — the 16-byte
+// view W_QUAD(i) for f32 (16-byte aligned binding), two 32-bit words for f16/bf16 (4-byte
+// aligned binding); otherwise (and for block formats) element by element.
+vec4 dequant4(uint e, bool packed) {
+#if WTYPE == WT_F32
+  if (packed) return W_QUAD(e >> 2);
+#elif WTYPE == WT_F16
+  if (packed) return vec4(unpackHalf2x16(W_WORDS(e >> 1)), unpackHalf2x16(W_WORDS((e >> 1) + 1u)));
+#elif WTYPE == WT_BF16
+  if (packed) {
+    uint u0 = W_WORDS(e >> 1), u1 = W_WORDS((e >> 1) + 1u);
+    return vec4(uintBitsToFloat(u0 << 16), uintBitsToFloat(u0 & 0xFFFF0000u), uintBitsToFloat(u1 << 16),
+                uintBitsToFloat(u1 & 0xFFFF0000u));
+  }
+#endif
+  return vec4(dequant(e), dequant(e + 1u), dequant(e + 2u), dequant(e + 3u));
+}
+#endif

@@ -17,6 +17,7 @@ layout(push_constant) uniform P {
   uint vec4_a, vec4_w;  // host-checked: K (and for [K,N] weights N) multiple of 4, f32 data
 } p;
 #define W_WORDS(i) w[i]
+#define W_QUAD(i) w4[i]
 #include "bytes.glsl"
 #include "dequant.glsl"
 

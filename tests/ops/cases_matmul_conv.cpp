@@ -1,4 +1,7 @@
 // Parity cases of linear, matmul and the convolutions, with their float64 references.
+#include <cstdlib>
+#include <utility>
+
 #include "runtime/ops/conv.hpp"
 #include "runtime/ops/matmul.hpp"
 #include "tests/ops/harness.hpp"
@@ -156,6 +159,82 @@ void add_conv1d(std::vector<OpCase>& out, const std::string& name, Shape xs, Sha
   out.push_back(std::move(c));
 }
 
+// Runs the case's kernels with Vulkan switches forced (a coop tile, its stage count); the
+// previous values come back afterwards. Other devices ignore them.
+void force_env(OpCase& c, std::vector<std::pair<std::string, std::string>> vars) {
+  c.run = [run = c.run, vars](const std::vector<Tensor>& t) {
+    std::vector<std::pair<std::string, std::string>> saved;
+    std::vector<bool> had;
+    for (const auto& [k, v] : vars) {
+      const char* old = std::getenv(k.c_str());
+      had.push_back(old != nullptr);
+      saved.emplace_back(k, old ? old : "");
+      setenv(k.c_str(), v.c_str(), 1);
+    }
+    auto restore = [&] {
+      for (size_t i = 0; i < saved.size(); ++i)
+        had[i] ? setenv(saved[i].first.c_str(), saved[i].second.c_str(), 1) : unsetenv(saved[i].first.c_str());
+    };
+    try {
+      auto out = run(t);
+      restore();
+      return out;
+    } catch (...) {
+      restore();
+      throw;
+    }
+  };
+}
+
+// The pipelined tensor-core tiles (l 128x128, m 128x64, n 64x128, s 64x64; one or two shared
+// slices) forced one by one on ragged M, N, K edges, every weight layout and float dtype.
+// On llvmpipe they run as scalar stand-ins with VKFLOW_VK_COOP_EMULATE=1.
+void add_coop_tile_cases(std::vector<OpCase>& out) {
+  using Env = std::vector<std::pair<std::string, std::string>>;
+  auto gemm = [](std::string tile, std::string stages = "2") { return Env{{"VKFLOW_VK_GEMM", tile}, {"VKFLOW_VK_GEMM_STAGES", stages}}; };
+  auto conv = [](std::string tile, std::string stages = "2") { return Env{{"VKFLOW_VK_CONV", tile}, {"VKFLOW_VK_GEMM_STAGES", stages}}; };
+  add_linear(out, "linear/coop_tile_l", {150, 72}, 140, DType::F32, true);
+  force_env(out.back(), gemm("l"));
+  add_linear(out, "linear/coop_tile_m", {2, 100, 64}, 70, DType::F32, false);
+  force_env(out.back(), gemm("m"));
+  add_linear(out, "linear/coop_tile_n", {70, 48}, 200, DType::F32, true);
+  force_env(out.back(), gemm("n"));
+  add_linear(out, "linear/coop_tile_s_k90", {2, 37, 90}, 70, DType::F32, true);  // K % 4 != 0: scalar loads
+  force_env(out.back(), gemm("s", "1"));
+  add_linear(out, "linear/coop_tile_l_f16", {130, 64}, 96, DType::F16, true);
+  force_env(out.back(), gemm("l"));
+  add_linear(out, "linear/coop_tile_m_bf16", {140, 40}, 66, DType::BF16, true);
+  force_env(out.back(), gemm("m", "1"));
+  add_linear(out, "linear/coop_tile_s_f16_k38", {33, 38}, 45, DType::F16, false);
+  force_env(out.back(), gemm("s"));
+  add_matmul(out, "matmul/coop_tile_n_kn", {3, 40, 36}, {3, 36, 132}, false);
+  force_env(out.back(), gemm("n"));
+  add_matmul(out, "matmul/coop_tile_m_nk", {2, 130, 20}, {2, 70, 20}, true);
+  force_env(out.back(), gemm("m"));
+  add_matmul(out, "matmul/coop_tile_s_kn_n30", {2, 33, 24}, {24, 30}, false);  // N % 4 != 0
+  force_env(out.back(), gemm("s"));
+
+  ops::Conv2dParams p;
+  p.pad_h = p.pad_w = 1;
+  add_conv2d(out, "conv2d/coop_tile_n", {2, 20, 13, 11}, {70, 20, 3, 3}, true, p, false);
+  force_env(out.back(), conv("n"));
+  add_conv2d(out, "conv2d/coop_tile_l", {1, 16, 17, 19}, {130, 16, 3, 3}, true, p, false);
+  force_env(out.back(), conv("l"));
+  add_conv2d(out, "conv2d/coop_tile_l_one_slice", {1, 16, 17, 19}, {130, 16, 3, 3}, false, p, false);
+  force_env(out.back(), conv("l", "1"));
+  p.stride_h = p.stride_w = 2;
+  add_conv2d(out, "conv2d/coop_tile_m_f16_stride2", {1, 8, 23, 24}, {136, 8, 3, 3}, true, p, false, DType::F16);
+  force_env(out.back(), conv("m"));
+  p = {};
+  p.groups = 2;
+  add_conv2d(out, "conv2d/coop_tile_s_groups_k27", {1, 6, 10, 10}, {10, 3, 3, 3}, true, p, false);
+  force_env(out.back(), conv("s", "1"));
+  p = {};
+  p.pad_h = p.pad_w = 1;
+  add_conv2d(out, "conv2d/coop_tile_s_bf16", {2, 4, 9, 9}, {20, 4, 3, 3}, false, p, false, DType::BF16);
+  force_env(out.back(), conv("s"));
+}
+
 }  // namespace
 
 void add_matmul_conv_cases(std::vector<OpCase>& out) {
@@ -216,6 +295,7 @@ void add_matmul_conv_cases(std::vector<OpCase>& out) {
   add_conv1d(out, "conv_transpose1d/upsample4", {1, 4, 17}, {4, 3, 8}, true, q, true);
   q.groups = 2, q.out_pad = 1, q.stride = 3, q.pad = 1;
   add_conv1d(out, "conv_transpose1d/groups_outpad", {2, 4, 9}, {4, 2, 5}, false, q, true);
+  add_coop_tile_cases(out);
 }
 
 }  // namespace vkflow::test

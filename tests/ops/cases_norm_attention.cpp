@@ -177,6 +177,7 @@ void add_norm_attention_cases(std::vector<OpCase>& out) {
   }
   add_attention(out, "attention/plain_odd", 2, 3, 37, 53, 24, 24, {}, false);
   add_attention(out, "attention/cross_dv", 1, 2, 45, 77, 40, 16, {}, false);
+  add_attention(out, "attention/head_dims_6_10", 1, 2, 21, 30, 6, 10, {}, false);  // not multiples of 4
   add_attention(out, "attention/causal", 1, 2, 131, 131, 16, 16, {}, true);
   add_attention(out, "attention/mask_bcast", 2, 2, 19, 150, 8, 8, {2, 1, 1, 150}, false);
   add_attention(out, "attention/mask_causal", 1, 1, 33, 33, 8, 8, {1, 1, 33, 33}, true);

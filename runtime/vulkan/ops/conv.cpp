@@ -1,9 +1,11 @@
 // conv2d, conv_transpose2d, conv1d, conv_transpose1d on Vulkan as implicit GEMMs, 1-D
 // convolutions as H = 1. Weights f32/f16/bf16. Kernels: shaders/conv2d.comp (fp32 tiles, or
 // fp16-staged tiles on the fast path) and, for forward convolutions on the fast path of a
-// device with NV cooperative matrices, shaders/conv2d_coop.comp (VKFLOW_VK_CONV=basic keeps
-// every convolution on conv2d.comp).
+// device with NV cooperative matrices, the pipelined tiles of shaders/conv2d_coop2.comp
+// (VKFLOW_VK_CONV=old: the first shaders/conv2d_coop.comp; =l|m|n|s forces a tile; =basic
+// keeps every convolution on conv2d.comp).
 #include "runtime/ops/conv.hpp"
+#include "runtime/vulkan/ops/coop_tiles.hpp"
 #include "runtime/vulkan/ops/kernel_util.hpp"
 #include "runtime/vulkan/ops/matmul_dispatch.hpp"
 
@@ -29,8 +31,16 @@ void run_conv(VulkanDevice& dev, const OpCall& c, Push p, bool transposed) {
   p.vec4_w = !transposed && w.dtype() == DType::F32 && K % 4 == 0 && dev.device_offset(w) % 16 == 0;
   double flops = 2.0 * double(M) * double(Npix) * double(K) * p.groups;
   std::string t(dtype_name(w.dtype()));
-  Coop coop = transposed ? Coop::None : coop_mode(dev, "VKFLOW_VK_CONV");
+  Coop coop = transposed ? Coop::None : coop_mode(dev, "VKFLOW_VK_CONV", true, true);
   if (coop != Coop::None) {
+    if (auto tile = pick_coop_tile(dev, "VKFLOW_VK_CONV", M, Npix, p.groups, true)) {
+      std::string name = std::string("conv2d") + coop_suffix(coop) + "2_" + tile->name + "_" + t;
+      const auto& pipe = dev.pipeline(name, 4, sizeof(Push), {tile->threads, tile->stages});
+      if (w.dtype() != DType::F32) p.vec4_w = K % 4 == 0 && dev.device_offset(w) % 4 == 0;  // two aligned words
+      uint32_t gx = checked_u32((Npix + tile->bn - 1) / tile->bn, "conv grid"), gy = checked_u32((M + tile->bm - 1) / tile->bm, "conv grid");
+      dev.dispatch(pipe, {in(x), in(w), in(or_dummy(dev, bias)), out(y)}, p, gx, gy, p.groups, flops);
+      return;
+    }
     const auto& pipe = dev.pipeline("conv2d" + std::string(coop_suffix(coop)) + "_" + t, 4, sizeof(Push), {128});
     uint32_t gx = checked_u32((Npix + 63) / 64, "conv grid"), gy = checked_u32((M + 63) / 64, "conv grid");
     dev.dispatch(pipe, {in(x), in(w), in(or_dummy(dev, bias)), out(y)}, p, gx, gy, p.groups, flops);

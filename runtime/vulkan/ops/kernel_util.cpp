@@ -1,4 +1,5 @@
 #include "runtime/vulkan/ops/kernel_util.hpp"
+#include "runtime/vulkan/ops/coop_tiles.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -59,11 +60,12 @@ void to_push(const Strided& s, uint32_t& rank, uint32_t* dims, std::vector<uint3
 
 std::vector<uint32_t> spec_wg(uint32_t wg) { return {wg}; }
 
-Coop coop_mode(const VulkanDevice& dev, const char* env, bool coop_by_default) {
+Coop coop_mode(const VulkanDevice& dev, const char* env, bool coop_by_default, bool tiles) {
   const char* v = std::getenv(env);
   std::string s = v ? v : "";
+  if (tiles && coop_tile_value(v)) s = "coop";  // old kernel or a forced tile: still coop
   if (!s.empty() && s != "auto" && s != "basic" && s != "coop")
-    throw Error(std::string(env) + " must be auto, basic or coop, not '" + s + "'");
+    throw Error(std::string(env) + " must be auto, basic, coop" + (tiles ? ", old, l, m, n or s" : " or") + ", not '" + s + "'");
   if (s == "basic" || ((s.empty() || s == "auto") && !coop_by_default)) return Coop::None;
   if (!dev.fast()) return Coop::None;
   const char* emu = std::getenv("VKFLOW_VK_COOP_EMULATE");

@@ -62,9 +62,10 @@ std::vector<uint32_t> spec_wg(uint32_t wg = kWg);
 // (VK_NV_cooperative_matrix, subgroup 32), Emulated = the kernel's scalar stand-in
 // (VKFLOW_VK_COOP_EMULATE=1, any fast-path device: lets the parity harness check the coop
 // kernels' indexing on llvmpipe), or None. `env` names the op's switch (VKFLOW_VK_CONV,
-// VKFLOW_VK_ATTN): "basic" keeps the op on its non-coop kernel, "auto" (default) allows coop.
+// VKFLOW_VK_ATTN): "basic" keeps the op on its non-coop kernel, "auto" (default) allows coop;
+// `tiles`: the switch also takes "old" and tile names (coop_tiles.hpp), which mean coop.
 enum class Coop { None, Native, Emulated };
-Coop coop_mode(const VulkanDevice& dev, const char* env, bool coop_by_default = true);
+Coop coop_mode(const VulkanDevice& dev, const char* env, bool coop_by_default = true, bool tiles = false);
 // Shader name suffix for a mode: "_coop", "_coopemu" or "".
 const char* coop_suffix(Coop c);
 // Weight/source dtypes the dequantizing shaders read (f32, f16, bf16, GGUF blocks).

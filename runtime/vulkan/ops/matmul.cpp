@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "runtime/ops/matmul.hpp"
+#include "runtime/vulkan/ops/coop_tiles.hpp"
 #include "runtime/vulkan/ops/kernel_util.hpp"
 #include "runtime/vulkan/ops/matmul_dispatch.hpp"
 
@@ -29,13 +30,35 @@ GemmTiles pick_gemm_tiles(const VulkanDevice& dev, uint64_t M, uint64_t N, uint6
   return {64, 64, 16, 4, 4, contig};
 }
 
-std::string gemm_shader_name(const VulkanDevice& dev, DType w, bool& coop) {
-  std::string t(dtype_name(w));
-  coop = dev.fast() && dev.info().coop_matrix_nv && dev.info().subgroup_size == 32;
-  if (coop) return "matmul_coop_" + t;
-  if (dev.fast() && dev.info().fp16_arith) return "matmul_" + t + "_f16s";
-  return "matmul_" + t;
+namespace {
+bool float_weight(DType t) { return t == DType::F32 || t == DType::F16 || t == DType::BF16; }
+
+// The kernel for one GEMM: shader, specialization constants and C tile.
+struct GemmKernel {
+  std::string shader;
+  std::vector<uint32_t> spec;
+  uint32_t bm, bn;
+  bool packed_half_w = false;  // the shader reads f16/bf16 weights as whole words (coop2)
+};
+
+// Float weights on the fast path with NV cooperative matrices run the pipelined coop tiles
+// (VKFLOW_VK_GEMM=auto|l|m|n|s; =old: the first 64x64 coop kernel; =basic: fp16-staged
+// tiles). Block-quantized weights keep the 64x64 coop kernel on matrix cores.
+GemmKernel pick_gemm_kernel(const VulkanDevice& dev, const GemmArgs& g) {
+  std::string t(dtype_name(g.w.dtype()));
+  Coop coop = coop_mode(dev, "VKFLOW_VK_GEMM", true, true);
+  if (coop != Coop::None && float_weight(g.w.dtype())) {
+    if (auto tile = pick_coop_tile(dev, "VKFLOW_VK_GEMM", g.M, g.N, g.batch, false)) {
+      std::string name = std::string("matmul") + coop_suffix(coop) + "2_" + tile->name + "_" + t;
+      return {name, {tile->threads, tile->stages}, tile->bm, tile->bn, true};
+    }
+  }
+  if (coop == Coop::Native) return {"matmul_coop_" + t, {128}, 64, 64};
+  GemmTiles tl = pick_gemm_tiles(dev, g.M, g.N, g.batch);
+  std::string name = dev.fast() && dev.info().fp16_arith ? "matmul_" + t + "_f16s" : "matmul_" + t;
+  return {name, {tl.threads(), tl.bm, tl.bn, tl.bk, tl.tm, tl.tn, 0, tl.contig}, tl.bm, tl.bn};
 }
+}  // namespace
 
 // A few rows times an [N,K] weight (decoding): matvec.comp splits K over a workgroup per
 // few output columns instead of padding M to a GEMM tile. Bench knobs: VKFLOW_VK_MATVEC=0
@@ -46,28 +69,19 @@ bool use_matvec(const GemmArgs& g) {
   if (g.M > kMatvecMaxRows || !g.trans_b || g.w_batched || g.batch != 1) return false;
   return env_knob("VKFLOW_VK_MATVEC", 1, 0, 1) != 0;
 }
-struct MatvecShape {
-  uint32_t cols = 4, threads = 64;
-};
-MatvecShape matvec_shape(const VulkanDevice& dev) {
-  MatvecShape s{static_cast<uint32_t>(env_knob("VKFLOW_VK_MATVEC_COLS", 4, 1, 8)),
-                static_cast<uint32_t>(env_knob("VKFLOW_VK_MATVEC_THREADS", 64, 32, 256))};
+GemmKernel matvec_kernel(const VulkanDevice& dev, DType w) {
+  uint32_t cols = static_cast<uint32_t>(env_knob("VKFLOW_VK_MATVEC_COLS", 4, 1, 8));
+  uint32_t threads = static_cast<uint32_t>(env_knob("VKFLOW_VK_MATVEC_THREADS", 64, 32, 256));
   // Partial sums: 8 rows x cols x (threads + 1) floats of shared memory.
-  if ((s.threads & (s.threads - 1)) || 32ull * s.cols * (s.threads + 1) > dev.info().max_shared_memory) s = {};
-  return s;
+  if ((threads & (threads - 1)) || 32ull * cols * (threads + 1) > dev.info().max_shared_memory) cols = 4, threads = 64;
+  return {"matvec_" + std::string(dtype_name(w)), {threads, cols}, 1, cols};
 }
 
 void gemm(VulkanDevice& dev, const GemmArgs& g) {
   if (!weight_dtype_supported(g.w.dtype())) throw Unsupported("Vulkan matmul: weight dtype " + std::string(dtype_name(g.w.dtype())));
   const bool matvec = use_matvec(g);
-  bool coop = false;
-  std::string shader = matvec ? "matvec_" + std::string(dtype_name(g.w.dtype())) : gemm_shader_name(dev, g.w.dtype(), coop);
-  GemmTiles t = coop ? GemmTiles{64, 64, 32, 1, 1, 0} : pick_gemm_tiles(dev, g.M, g.N, g.batch);
-  uint32_t threads = coop ? 128 : t.threads();
-  std::vector<uint32_t> spec = coop ? std::vector<uint32_t>{threads} : std::vector<uint32_t>{threads, t.bm, t.bn, t.bk, t.tm, t.tn, 0, t.contig};
-  const MatvecShape mv = matvec ? matvec_shape(dev) : MatvecShape{};
-  if (matvec) spec = {mv.threads, mv.cols};
-  const auto& pipe = dev.pipeline(shader, 4, sizeof(Push), spec);
+  GemmKernel kern = matvec ? matvec_kernel(dev, g.w.dtype()) : pick_gemm_kernel(dev, g);
+  const auto& pipe = dev.pipeline(kern.shader, 4, sizeof(Push), kern.spec);
 
   Push p{};
   p.M = checked_u32(g.M, "matmul M");
@@ -79,9 +93,11 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
   p.trans_b = g.trans_b;
   p.has_bias = g.bias.defined();
   const Tensor& bias = or_dummy(dev, g.bias);
-  // 16-byte loads where every quad is whole and aligned.
+  // 16-byte loads where every quad is whole and aligned (f16/bf16: two aligned words).
   p.vec4_a = g.K % 4 == 0 && dev.device_offset(g.a) % 16 == 0;
   p.vec4_w = g.w.dtype() == DType::F32 && (g.trans_b ? g.K % 4 == 0 : g.N % 4 == 0) && dev.device_offset(g.w) % 16 == 0;
+  if (kern.packed_half_w && g.w.dtype() != DType::F32)
+    p.vec4_w = g.trans_b && g.K % 4 == 0 && dev.device_offset(g.w) % 4 == 0;
   // matvec.comp also loads 16-bit weights 8 at a time (16 bytes) where rows allow it.
   if (matvec && (g.w.dtype() == DType::F16 || g.w.dtype() == DType::BF16))
     p.vec4_w = g.K % 8 == 0 && dev.device_offset(g.w) % 16 == 0;
@@ -105,11 +121,11 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
     bool window = rows < uint64_t(g.N);
     Arg w{&g.w, false, window ? n0 * row_bytes : 0, window ? n * row_bytes : 0};
     if (matvec) {
-      const Grid gr = grid_for((n + mv.cols - 1) / mv.cols, 1);
+      const Grid gr = grid_for((n + kern.bn - 1) / kern.bn, 1);
       dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c)}, p, gr.x, gr.y, 1, flops_per_col * double(n));
       continue;
     }
-    uint32_t gx = static_cast<uint32_t>((n + t.bn - 1) / t.bn), gy = static_cast<uint32_t>((g.M + t.bm - 1) / t.bm);
+    uint32_t gx = static_cast<uint32_t>((n + kern.bn - 1) / kern.bn), gy = static_cast<uint32_t>((g.M + kern.bm - 1) / kern.bm);
     dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c)}, p, gx, gy, checked_u32(g.batch, "matmul batch"),
                  flops_per_col * double(n));
   }

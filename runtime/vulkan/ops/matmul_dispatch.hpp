@@ -24,7 +24,5 @@ struct GemmTiles {
   uint32_t threads() const { return (bm / tm) * (bn / tn); }
 };
 GemmTiles pick_gemm_tiles(const VulkanDevice& dev, uint64_t M, uint64_t N, uint64_t batch);
-// Which shader gemm() uses for weight dtype `w` on this device and path.
-std::string gemm_shader_name(const VulkanDevice& dev, DType w, bool& coop);
 
 }  // namespace vkflow::vulkan
