@@ -18,13 +18,10 @@
 namespace vkflow::vulkan {
 namespace {
 
-// Up to this many query rows take attention_decode.comp (VKFLOW_VK_ATTN_DECODE=0: never).
+// Up to this many query rows take attention_decode.comp (VKFLOW_VK_ATTN_DECODE=0: never);
+// keys per workgroup when they are split: VKFLOW_VK_ATTN_SPLIT_KEYS (default 192).
 constexpr int64_t kDecodeMaxRows = 8;
-constexpr int64_t kKeysPerSplit = 192;
-bool decode_kernel_on() {
-  const char* e = std::getenv("VKFLOW_VK_ATTN_DECODE");
-  return !(e && *e && std::atoi(e) == 0);
-}
+bool decode_kernel_on() { return env_knob("VKFLOW_VK_ATTN_DECODE", 1, 0, 1) != 0; }
 
 void attention(VulkanDevice& dev, const OpCall& c) {
   const auto& ap = params_of<ops::AttentionParams>(c);
@@ -50,7 +47,8 @@ void attention(VulkanDevice& dev, const OpCall& c) {
     // a single row's 20 heads still fill a large GPU; attention_combine.comp merges them.
     uint32_t wg = Dv <= 128 ? 128 : 256;
     uint32_t vec4 = D % 4 == 0 && dev.device_offset(k) % 16 == 0;
-    uint32_t splits = static_cast<uint32_t>(std::clamp<int64_t>((Lk + kKeysPerSplit - 1) / kKeysPerSplit, 1, 16));
+    const int64_t per_split = env_knob("VKFLOW_VK_ATTN_SPLIT_KEYS", 192, 16, 1 << 20);
+    uint32_t splits = static_cast<uint32_t>(std::clamp<int64_t>((Lk + per_split - 1) / per_split, 1, 16));
     const auto& pipe = dev.pipeline("attention_decode", 5, sizeof(p),
                                     {wg, static_cast<uint32_t>(D), static_cast<uint32_t>(Dv), vec4, splits});
     const uint32_t bh = checked_u32(B * H, "batch*heads");

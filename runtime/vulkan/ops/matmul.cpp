@@ -61,21 +61,26 @@ GemmKernel pick_gemm_kernel(const VulkanDevice& dev, const GemmArgs& g) {
 }  // namespace
 
 // A few rows times an [N,K] weight (decoding): matvec.comp splits K over a workgroup per
-// kMatvecCols output columns instead of padding M to a GEMM tile. VKFLOW_VK_MATVEC=0 turns
-// it off (bench A/B).
+// few output columns instead of padding M to a GEMM tile. Bench knobs: VKFLOW_VK_MATVEC=0
+// (off), VKFLOW_VK_MATVEC_COLS (columns per workgroup, default 4), VKFLOW_VK_MATVEC_THREADS
+// (invocations per workgroup, a power of two, default 64).
 constexpr int64_t kMatvecMaxRows = 8;
-constexpr uint32_t kMatvecCols = 4, kMatvecThreads = 64;
 bool use_matvec(const GemmArgs& g) {
   if (g.M > kMatvecMaxRows || !g.trans_b || g.w_batched || g.batch != 1) return false;
-  const char* e = std::getenv("VKFLOW_VK_MATVEC");
-  return !(e && *e && std::atoi(e) == 0);
+  return env_knob("VKFLOW_VK_MATVEC", 1, 0, 1) != 0;
+}
+GemmKernel matvec_kernel(const VulkanDevice& dev, DType w) {
+  uint32_t cols = static_cast<uint32_t>(env_knob("VKFLOW_VK_MATVEC_COLS", 4, 1, 8));
+  uint32_t threads = static_cast<uint32_t>(env_knob("VKFLOW_VK_MATVEC_THREADS", 64, 32, 256));
+  // Partial sums: 8 rows x cols x (threads + 1) floats of shared memory.
+  if ((threads & (threads - 1)) || 32ull * cols * (threads + 1) > dev.info().max_shared_memory) cols = 4, threads = 64;
+  return {"matvec_" + std::string(dtype_name(w)), {threads, cols}, 1, cols};
 }
 
 void gemm(VulkanDevice& dev, const GemmArgs& g) {
   if (!weight_dtype_supported(g.w.dtype())) throw Unsupported("Vulkan matmul: weight dtype " + std::string(dtype_name(g.w.dtype())));
   const bool matvec = use_matvec(g);
-  GemmKernel kern = matvec ? GemmKernel{"matvec_" + std::string(dtype_name(g.w.dtype())), {kMatvecThreads, kMatvecCols}, 1, kMatvecCols}
-                           : pick_gemm_kernel(dev, g);
+  GemmKernel kern = matvec ? matvec_kernel(dev, g.w.dtype()) : pick_gemm_kernel(dev, g);
   const auto& pipe = dev.pipeline(kern.shader, 4, sizeof(Push), kern.spec);
 
   Push p{};
@@ -116,7 +121,7 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
     bool window = rows < uint64_t(g.N);
     Arg w{&g.w, false, window ? n0 * row_bytes : 0, window ? n * row_bytes : 0};
     if (matvec) {
-      const Grid gr = grid_for((n + kMatvecCols - 1) / kMatvecCols, 1);
+      const Grid gr = grid_for((n + kern.bn - 1) / kern.bn, 1);
       dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c)}, p, gr.x, gr.y, 1, flops_per_col * double(n));
       continue;
     }
