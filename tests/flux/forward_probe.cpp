@@ -8,7 +8,12 @@ namespace vkflow::test {
 
 FluxForwardUse measure_flux_forward(const std::filesystem::path& file, Device& dev) {
   const auto m = formats::ModelFile::open(file);
+  // Weights as the allocator holds them (each tensor rounded to the device's granularity).
+  dev.synchronize();
+  const uint64_t empty = dev.memory().in_use;
   const models::FluxModel dit(m, dev);
+  dev.synchronize();
+  const uint64_t weights = dev.memory().in_use - empty;
   // Inputs as the sampler hands them over: latent, T5 states, pooled vector, sigma.
   const Tensor x = models::flux::unpack_latent(flux_tensor(dev, "tr_hidden_states"), 16, 16);
   const Tensor txt = flux_tensor(dev, "tr_encoder_hidden_states");
@@ -18,7 +23,7 @@ FluxForwardUse measure_flux_forward(const std::filesystem::path& file, Device& d
   dev.reset_peak();
   const Tensor v = dit.forward_latent(x, t, txt, pooled);
   dev.synchronize();
-  return {dit.weight_bytes(), dev.memory().peak - before + x.nbytes() + txt.nbytes()};
+  return {weights, dev.memory().peak - before + x.nbytes() + txt.nbytes()};
 }
 
 }  // namespace vkflow::test
