@@ -1,15 +1,20 @@
 // Whisper speed on one device, the numbers whisper.cpp's whisper-bench reports:
-//   whisper_bench MODEL [--device cpu|vulkan0|vulkanN] [--path fp32|fast] [--tokens 200]
-//                 [--beam 5] [--repeat 3] [--json]
+//   whisper_bench MODEL|--model MODEL [--device cpu|vulkan0|vulkanN] [--path fp32|fast]
+//                 [--tokens 200] [--beam 5] [--repeat 3] [--audio WAV] [--json [OUT]]
 // MODEL: a whisper.cpp ggml .bin (any dtype) or an HF Whisper folder. Reports the load time
 // (open + upload), the encoder time per 30-s window (median of --repeat after one warm-up),
 // decoder tokens/s greedy and with beam search (a fixed --tokens per run: EOT is never sampled,
 // timestamps off, so random-weight models decode the same length), and the device's peak
-// memory (Device accounting). --json prints one JSON object on stdout.
+// memory (Device accounting). Per decoded token / beam step it also breaks the time down:
+// recording the decoder's ops, the logits' read-back (device wait included), the host's search
+// (the rest), bytes read back and dispatches (GPU time per kernel: VKFLOW_VK_PROFILE=1,
+// runtime/vulkan/gpu_profiler.hpp). --audio: the first 30 s of that file instead of a chirp.
+// --json prints one JSON object on stdout, or writes it to OUT.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <vector>
@@ -19,6 +24,7 @@
 
 #include "runtime/core/error.hpp"
 #include "runtime/cpu/cpu_device.hpp"
+#include "runtime/dsp/audio_file.hpp"
 #include "runtime/dsp/whisper_mel.hpp"
 #include "runtime/formats/model_file.hpp"
 #include "runtime/models/whisper/whisper_decoding.hpp"
@@ -67,17 +73,24 @@ std::unique_ptr<Device> open_device(const std::string& name, const std::string& 
 
 int main(int argc, char** argv) {
   CLI::App app{"Whisper encoder/decoder benchmark (compare with whisper.cpp's whisper-bench)"};
-  std::string model_path, device = "cpu", path;
+  std::string model_path, model_opt, device = "cpu", path, audio_path, json_out;
   int tokens = 200, beam = 5, repeat = 3;
-  bool as_json = false;
-  app.add_option("model", model_path, "ggml .bin or HF Whisper folder")->required();
+  app.add_option("model", model_path, "ggml .bin or HF Whisper folder");
+  app.add_option("--model", model_opt, "the same, as an option");
   app.add_option("--device", device, "cpu or vulkanN");
   app.add_option("--path", path, "Vulkan path: fp32 or fast (default: the device's default)");
   app.add_option("--tokens", tokens, "tokens per decoder run (EOT ignored)")->check(CLI::Range(1, 220));
   app.add_option("--beam", beam, "beam size of the beam-search run")->check(CLI::Range(2, 16));
   app.add_option("--repeat", repeat, "timed runs per measurement (after one warm-up)")->check(CLI::Range(1, 100));
-  app.add_flag("--json", as_json, "one JSON object on stdout");
+  app.add_option("--audio", audio_path, "encoder input: the first 30 s of this audio file (default: a chirp)");
+  app.add_option("--json", json_out, "one JSON object on stdout, or into this file")->expected(0, 1);
   CLI11_PARSE(app, argc, argv);
+  const bool as_json = app.count("--json") > 0;
+  if (!model_opt.empty()) model_path = model_opt;
+  if (model_path.empty()) {
+    std::fprintf(stderr, "whisper_bench: give a model (MODEL or --model MODEL)\n");
+    return 2;
+  }
 
   try {
     std::unique_ptr<Device> owned = open_device(device, path);
@@ -92,7 +105,8 @@ int main(int argc, char** argv) {
     const auto tok = W::tokenizer_for(file, model_path);
     const W::Hparams& hp = model.hparams();
 
-    const dsp::LogMel mel = dsp::log_mel_spectrogram(test_audio(), static_cast<size_t>(hp.n_mels));
+    const std::vector<float> audio = audio_path.empty() ? test_audio() : dsp::load_audio_16k_mono(audio_path);
+    const dsp::LogMel mel = dsp::log_mel_spectrogram(audio, static_cast<size_t>(hp.n_mels));
     const Tensor mel_t = Tensor::from_f32(dev, {hp.n_mels, 2 * hp.n_audio_ctx}, dsp::mel_segment(mel, 0).data);
     // Host round trips, read from the Vulkan command stream (zero on the CPU).
     auto* vkdev = dynamic_cast<vulkan::VulkanDevice*>(&dev);
@@ -125,14 +139,31 @@ int main(int argc, char** argv) {
     opt.without_timestamps = true;
     opt.sample_len = tokens;
     opt.ignore_eot = true;
-    auto time_decode = [&](int beam_size, size_t& n_tokens, Sync& sync) {
+    // Per token (greedy) or beam step, from the last timed run.
+    struct Breakdown {
+      double model_ms = 0, readback_ms = 0, host_ms = 0, readback_bytes = 0, dispatches = 0;
+    };
+    auto dispatches_now = [&] { return vkdev ? double(vkdev->stream().dispatch_count()) : 0.0; };
+    auto run_decode = [&](int beam_size, Breakdown* b) {
       opt.beam_size = beam_size;
+      W::DecodeStats st;
+      opt.stats = &st;
+      const double d0 = dispatches_now();
+      const auto start = Clock::now();
+      W::DecodingResult r = W::decode(model, features, *tok, opt);
+      dev.synchronize();
+      const double total_ms = seconds_since(start) * 1e3, n = double(std::max<size_t>(1, r.tokens.size()));
+      if (b) *b = {st.model_ms / n, st.readback_ms / n, (total_ms - st.model_ms - st.readback_ms) / n,
+                   double(st.readback_bytes) / n, (dispatches_now() - d0) / n};
+      opt.stats = nullptr;
+      return r;
+    };
+    auto time_decode = [&](int beam_size, size_t& n_tokens, Sync& sync, Breakdown& b) {
       std::vector<double> s;
       for (int i = 0; i <= repeat; ++i) {
         t0 = Clock::now();
         const Sync s0 = sync_now();
-        const W::DecodingResult r = W::decode(model, features, *tok, opt);
-        dev.synchronize();
+        const W::DecodingResult r = run_decode(beam_size, &b);
         n_tokens = r.tokens.size();
         sync = per(s0, sync_now(), double(std::max<size_t>(1, n_tokens)));
         if (i > 0) s.push_back(seconds_since(t0));
@@ -141,9 +172,15 @@ int main(int argc, char** argv) {
     };
     size_t n_greedy = 0, n_beam = 0;
     Sync greedy_sync, beam_sync;
-    const double greedy_s = time_decode(0, n_greedy, greedy_sync);
-    const double beam_s = time_decode(beam, n_beam, beam_sync);
+    Breakdown greedy_b, beam_b;
+    const double greedy_s = time_decode(0, n_greedy, greedy_sync, greedy_b);
+    const double beam_s = time_decode(beam, n_beam, beam_sync, beam_b);
     const auto mem = dev.memory();
+
+    auto breakdown_json = [](const Breakdown& b) {
+      return nlohmann::json{{"model_ms", b.model_ms}, {"readback_ms", b.readback_ms}, {"host_search_ms", b.host_ms},
+                            {"readback_bytes", b.readback_bytes}, {"dispatches", b.dispatches}};
+    };
 
     nlohmann::json j = {
         {"model", model_path},
@@ -170,10 +207,17 @@ int main(int argc, char** argv) {
         {"decode_new_pipelines", greedy_sync.pipelines + beam_sync.pipelines},
         {"peak_device_bytes", mem.peak},
         {"repeat", repeat},
+        {"greedy_per_token", breakdown_json(greedy_b)},
+        {"beam_per_step", breakdown_json(beam_b)},
     };
-    if (as_json) {
+    if (as_json && !json_out.empty()) {
+      std::ofstream f(json_out);
+      f << j.dump(1) << "\n";
+      if (!f) throw vkflow::Error("cannot write " + json_out);
+    } else if (as_json) {
       std::cout << j.dump() << "\n";
-    } else {
+    }
+    if (!as_json || !json_out.empty()) {
       std::printf("%s on %s\n", model_path.c_str(), dev.name().c_str());
       std::printf("  load             %9.1f ms\n", load_s * 1e3);
       std::printf("  encoder          %9.2f ms per 30-s window\n", median(enc) * 1e3);
@@ -189,6 +233,12 @@ int main(int argc, char** argv) {
         std::printf("  last decode runs %9.0f new memory blocks, %.0f new pipelines\n",
                     greedy_sync.blocks + beam_sync.blocks, greedy_sync.pipelines + beam_sync.pipelines);
       std::printf("  peak device mem  %9.1f MiB\n", double(mem.peak) / (1 << 20));
+      auto print_b = [](const char* what, const Breakdown& b) {
+        std::printf("  %-15s  ops %.3f ms, read-back %.3f ms (%.0f bytes), host search %.3f ms, %.0f dispatches\n",
+                    what, b.model_ms, b.readback_ms, b.readback_bytes, b.host_ms, b.dispatches);
+      };
+      print_b("per greedy token", greedy_b);
+      print_b("per beam step", beam_b);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "whisper_bench: %s\n", e.what());

@@ -20,6 +20,7 @@
 #include "scheduler/plan_report.hpp"
 #include "scheduler/planner.hpp"
 #include "scheduler/run_devices.hpp"
+#include "scheduler/run_timing.hpp"
 #include "scheduler/executor.hpp"
 #include "scheduler/interrupt.hpp"
 #include "scheduler/progress.hpp"
@@ -91,6 +92,7 @@ int run(const RunArgs& a, const GlobalOptions& g) {
   opts.env.models_dir = lo.models_dir;
   opts.env.workflow = &loaded.workflow;
   scheduler::RunDevices devices;
+  devices.cap_to(machine);  // the run holds to the budgets it was planned for (--vram)
   opts.device_for = [&devices](const scheduler::Placement& p) -> Device& { return devices(p); };
   opts.plan_input = &input;
   opts.machine = &machine;
@@ -145,7 +147,8 @@ int run(const RunArgs& a, const GlobalOptions& g) {
     json devs = json::array(), nodes = json::array();
     for (const auto& d : report.devices) devs.push_back(d.to_json());
     for (const auto& n : report.nodes)
-      if (n.status == scheduler::NodeStatus::Ran) nodes.push_back({{"node", n.node}, {"type", n.type}, {"memory", n.memory.to_json()}});
+      if (n.status == scheduler::NodeStatus::Ran)
+        nodes.push_back({{"node", n.node}, {"type", n.type}, {"memory", n.memory.to_json()}, {"timing", n.timing.to_json()}});
     std::cout << json{{"ok", true}, {"outputs", files}, {"seconds", report.seconds},
                       {"ran", report.count(scheduler::NodeStatus::Ran)},
                       {"cached", report.count(scheduler::NodeStatus::Cached)},
@@ -156,7 +159,8 @@ int run(const RunArgs& a, const GlobalOptions& g) {
     out << "done in " << scheduler::format_seconds(report.seconds) << " ("
         << report.count(scheduler::NodeStatus::Ran) << " ran, " << report.count(scheduler::NodeStatus::Cached)
         << " cached, " << report.count(scheduler::NodeStatus::Skipped) << " skipped)\n"
-        << scheduler::memory_text(report.devices, report.nodes);
+        << scheduler::memory_text(report.devices, report.nodes)
+        << scheduler::timings_text(report.nodes, report.seconds);
   }
   return kOk;
 }

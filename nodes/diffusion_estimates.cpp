@@ -234,26 +234,20 @@ Estimate estimate_vae_encode(EstimateContext& ctx) {
   const int64_t channels = meta.is_object() && meta.value("family", "") == "flux_ae" ? 16 : 4;
   const std::vector<int64_t> lat = {img[0], channels, img[1] / 8, img[2] / 8};
   Estimate e = light(ctx, f32_bytes(lat), 0);
-  if (h && lat[2] > 0 && lat[3] > 0) {
-    // The encoder mirrors the decoder (same widths, reversed), so its activations are the
-    // decoder's at the same sizes; its weights are the encoder's own.
-    models::VaeDecodeRequest r;
-    r.batch = static_cast<int>(lat[0]);
-    r.latent_h = lat[2];
-    r.latent_w = lat[3];
-    r.tile = std::max(lat[2], lat[3]);  // whole
-    r.act_bytes = ctx.activation_bytes;
-    const std::string prefix = meta.value("prefix", "");
-    auto v = models::vae_decode_estimate(*h, prefix, r, ctx.target);
-    for (auto& f : v) f.weights = {models::weights_of(*h, prefix + "encoder.", "vae_encoder", ctx.target)};
-    e = with_variants(ctx, std::move(v), f32_bytes(lat), 0);
-  }
+  if (h && lat[2] > 0 && lat[3] > 0)
+    e = with_variants(ctx,
+                      {models::vae_encode_estimate(*h, meta.value("prefix", ""), img[0], img[1], img[2],
+                                                   ctx.activation_bytes, ctx.target)},
+                      f32_bytes(lat), 0);
   e.outputs["latent"] = {{"shape", lat}};
   return e;
 }
 
 Estimate estimate_save_latent(EstimateContext& ctx) {
-  return light(ctx, 0, f32_bytes(latent_shape(in(ctx, "samples"))));
+  // Its copy of the latent for the file is a host std::vector, not a device allocation.
+  Estimate e = light(ctx, 0, 0);
+  e.variants[0].host_peak_bytes = f32_bytes(latent_shape(in(ctx, "samples")));
+  return e;
 }
 
 Estimate estimate_load_latent(EstimateContext& ctx) {

@@ -1,5 +1,6 @@
 #include "nodes/flux_clip.hpp"
 
+#include "nodes/node_timing.hpp"
 #include "nodes/sd15_handles.hpp"  // weighted_chunk_conditioning
 #include "runtime/models/clip/clip_text.hpp"
 #include "runtime/models/t5/t5_encoder.hpp"
@@ -24,6 +25,12 @@ FluxTextEncoder::~FluxTextEncoder() = default;
 
 std::string FluxTextEncoder::source() const { return clip_l_->describe() + " + " + t5_->describe(); }
 
+void FluxTextEncoder::release_loaded() const {
+  loaded_->clip.release();
+  loaded_->t5.release();
+  loaded_->t5_streamed.release();
+}
+
 ConditioningEntry FluxTextEncoder::encode(std::string_view text, int, Device& dev) const {
   return encode_dual(text, text, dev, {});
 }
@@ -32,6 +39,7 @@ ConditioningEntry FluxTextEncoder::encode_dual(std::string_view clip_text, std::
                                                const Options& opt) const {
   ConditioningEntry e;
   {  // CLIP-L: the first chunk's pooled output (ComfyUI keeps pooled[0:1]; the states are unused).
+    PhaseTimer timer("clip_l", &dev);
     auto clip = loaded_->clip.get(dev, [&](Device& d) {
       return std::make_shared<const models::ClipTextModel>(*clip_l_, d, models::ClipTextModel::prefix_in(*clip_l_));
     });
@@ -40,6 +48,7 @@ ConditioningEntry FluxTextEncoder::encode_dual(std::string_view clip_text, std::
     for (const auto& t : chunks.front()) ids.push_back(t.id);
     const models::ClipTextOutput o = clip->encode(ids, 1);
     e.pooled = HostTensor{o.pooled.shape(), o.pooled.to_f32()};
+    timer.done();
   }
   // T5: one sequence; with weights != 1 the empty prompt (</s> then <pad>) is encoded alongside.
   const auto tokens = text::t5_tokenize_with_weights(text::T5Tokenizer::embedded(), t5_text, kT5MinLength);
@@ -57,6 +66,7 @@ ConditioningEntry FluxTextEncoder::encode_dual(std::string_view clip_text, std::
     ids.insert(ids.end(), len - 1, text::T5Tokenizer::kPad);
   }
   const int64_t rows = weighted ? 2 : 1;
+  PhaseTimer timer("t5", &dev);  // streamed weights: their copies are part of the pass
   Tensor z;
   if (opt.stream_t5 && dev.kind() != DeviceKind::Cpu) {
     auto t5 = loaded_->t5_streamed.get(dev, [&](Device& d) {
@@ -70,6 +80,7 @@ ConditioningEntry FluxTextEncoder::encode_dual(std::string_view clip_text, std::
     z = t5->encode(ids, rows);
   }
   e.cross_attn = weighted_chunk_conditioning(z.to_f32(), rows, len, z.dim(2), {weights});
+  timer.done();
   return e;
 }
 

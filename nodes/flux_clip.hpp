@@ -26,6 +26,7 @@ class FluxTextEncoder final : public TextEncoder {
   // output does not depend on the clip-skip layer and T5 always uses its last layer, so
   // `last_layer` changes nothing here (as in ComfyUI).
   ConditioningEntry encode(std::string_view text, int last_layer, Device& dev) const override;
+  void release_loaded() const override;
 
   struct Options {
     bool stream_t5 = false;  // T5 weights streamed block by block (planner option "stream_weights")

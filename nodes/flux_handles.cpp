@@ -91,6 +91,7 @@ class FluxDiffusion final : public DiffusionModel {
     else throw Error("unknown scheduler '" + std::string(name) + "'");
     return {s.begin(), s.end()};
   }
+  void release_loaded() const override { dits_->release(); }
   FluxSamplingSpec spec() const { return sampling_.spec; }
   std::shared_ptr<FluxDiffusion> with(FluxSamplingSpec s) const { return std::make_shared<FluxDiffusion>(file_, s, dits_); }
 

@@ -1,5 +1,7 @@
 #include "nodes/model_pool.hpp"
 
+#include "nodes/node_timing.hpp"
+
 namespace vkflow::nodes {
 
 std::shared_ptr<void> ModelPool::get_any(const std::string& identity, Device& dev,
@@ -8,7 +10,9 @@ std::shared_ptr<void> ModelPool::get_any(const std::string& identity, Device& de
   auto key = std::make_pair(identity, static_cast<const Device*>(&dev));
   if (auto it = entries_.find(key); it != entries_.end()) return it->second.object;
   const uint64_t before = dev.memory().in_use;
+  PhaseTimer t = load_timer(dev);
   Entry e{identity, &dev, load(), 0};
+  t.done();
   const uint64_t after = dev.memory().in_use;
   e.bytes = after > before ? after - before : 0;
   auto obj = e.object;

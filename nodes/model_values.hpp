@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "graph/node_schema.hpp"
+#include "nodes/node_timing.hpp"
 #include "nodes/value.hpp"
 #include "runtime/core/device.hpp"
 #include "runtime/core/shape.hpp"
@@ -85,12 +86,14 @@ class DiffusionModel {
   // D(x, σ) with CFG applied, loading the weights on req.device on first use. The denoiser
   // keeps what it needs alive.
   virtual sampling::Denoiser denoiser(const DenoiseRequest& req) const = 0;
+  virtual void release_loaded() const {}      // frees the weights loaded on every device
 };
 
 struct ModelValue : Object {
   explicit ModelValue(std::shared_ptr<const DiffusionModel> m) : model(std::move(m)) {}
   std::string_view type() const override { return graph::types::MODEL; }
   std::shared_ptr<const DiffusionModel> model;
+  void release_loaded() const override { model->release_loaded(); }
 };
 
 // ---- CLIP: the text encoder(s) with their tokenizer(s).
@@ -101,6 +104,7 @@ class TextEncoder {
   // ComfyUI's CLIPTextEncode on `device` (weights loaded there on first use). last_layer is
   // CLIPSetLastLayer's stop_at_clip_layer: -1 = the last layer, -2 = the penultimate, ...
   virtual ConditioningEntry encode(std::string_view text, int last_layer, Device& device) const = 0;
+  virtual void release_loaded() const {}      // frees the weights loaded on every device
 };
 
 struct ClipValue : Object {
@@ -108,6 +112,7 @@ struct ClipValue : Object {
   std::string_view type() const override { return graph::types::CLIP; }
   std::shared_ptr<const TextEncoder> encoder;
   int last_layer = -1;
+  void release_loaded() const override { encoder->release_loaded(); }
 };
 
 // ---- VAE: pixels <-> stored latents.
@@ -124,12 +129,14 @@ class ImageAutoencoder {
   // RGB image [B, H, W, 3] in [0, 1], H and W multiples of downscale() -> stored latent
   // (the posterior mean, as ComfyUI's VAEEncode).
   virtual HostTensor encode(const media::Image& image, Device& device) const = 0;
+  virtual void release_loaded() const {}      // frees the weights loaded on every device
 };
 
 struct VaeValue : Object {
   explicit VaeValue(std::shared_ptr<const ImageAutoencoder> v) : vae(std::move(v)) {}
   std::string_view type() const override { return graph::types::VAE; }
   std::shared_ptr<const ImageAutoencoder> vae;
+  void release_loaded() const override { vae->release_loaded(); }
 };
 
 // Weights loaded lazily, one copy per device, shared by every node using the handle.
@@ -140,7 +147,11 @@ class PerDevice {
   std::shared_ptr<const T> get(Device& dev, const std::function<std::shared_ptr<const T>(Device&)>& load) const {
     std::lock_guard<std::mutex> lock(mu_);
     auto& slot = loaded_[&dev];
-    if (!slot) slot = load(dev);
+    if (!slot) {
+      PhaseTimer t = load_timer(dev);
+      slot = load(dev);
+      t.done();
+    }
     return slot;
   }
   void release() const {

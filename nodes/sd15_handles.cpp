@@ -42,6 +42,7 @@ class Sd15Model final : public DiffusionModel {
   }
   sampling::LatentFormat latent_format() const override { return sampling::LatentFormat::sd15(); }
   int64_t latent_channels() const override { return 4; }
+  void release_loaded() const override { unets_.release(); }
   std::vector<double> sigmas(std::string_view scheduler, int steps) const override {
     auto s = sampling::comfy_sigmas(schedule_, scheduler, steps);
     return {s.begin(), s.end()};
@@ -78,6 +79,7 @@ class Sd15TextEncoder final : public TextEncoder {
   explicit Sd15TextEncoder(FilePtr f) : file_(std::move(f)), prefix_(models::ClipTextModel::prefix_in(*file_)) {}
   std::string source() const override { return file_->describe(); }
 
+  void release_loaded() const override { models_.release(); }
   ConditioningEntry encode(std::string_view text, int last_layer, Device& dev) const override {
     auto clip = models_.get(dev, [&](Device& d) { return std::make_shared<const models::ClipTextModel>(*file_, d, prefix_); });
     const auto chunks = text::clip_tokenize_with_weights(text::ClipTokenizer::embedded(), text);

@@ -78,7 +78,8 @@ Estimate estimate_save_transcript(EstimateContext& ctx) {
   Footprint f;
   f.device = ctx.target;
   const auto& in = ctx.inputs["transcript"];
-  f.peak_bytes = static_cast<uint64_t>((in.is_object() ? in.value("seconds", 30.0) : 30.0) * 2000);  // renderings
+  // The renderings are host strings, not device allocations.
+  f.host_peak_bytes = static_cast<uint64_t>((in.is_object() ? in.value("seconds", 30.0) : 30.0) * 2000);
   e.variants.push_back(f);
   return e;
 }

@@ -20,6 +20,10 @@ class LdmVae final : public ImageAutoencoder {
   std::string source() const override { return file_->describe(); }
   int64_t downscale() const override { return 8; }
   int64_t latent_channels() const override { return channels_; }
+  void release_loaded() const override {
+    decoders_.release();
+    encoders_.release();
+  }
 
   media::Image decode(const HostTensor& latent, Device& dev, std::optional<Tiling> tiling) const override {
     auto vae = part(dev, models::VaeParts::Decoder);

@@ -5,6 +5,7 @@
 
 #include "nodes/inputs.hpp"
 #include "nodes/media_values.hpp"
+#include "nodes/model_pool.hpp"
 #include "nodes/node.hpp"
 #include "nodes/schema_builders.hpp"
 #include "nodes/whisper_values.hpp"
@@ -111,9 +112,14 @@ Values transcribe(RunContext& ctx) {
   };
   media::Audio mono = media::mix_to_mono(in);
   if (mono.sample_rate != 16000) mono = media::resample(mono, 16000, poll);
-  const W::WhisperModel model = W::WhisperModel::load(*m.file, ctx.device);
+  // Through the model pool under the plan's identity (whisper_estimate's "<path>#whisper"), so
+  // the weights stay resident, are measured as the node's weights and are freed when the
+  // plan says.
+  auto load = [&] { return std::make_shared<W::WhisperModel>(W::WhisperModel::load(*m.file, ctx.device)); };
+  const std::shared_ptr<W::WhisperModel> model =
+      ctx.models ? ctx.models->get<W::WhisperModel>(m.path.string() + "#whisper", ctx.device, load) : load();
   o.progress = poll;
-  return {{"transcript", make_value<TranscriptValue>(W::transcribe(model, *m.tokenizer, mono.channels[0], o))}};
+  return {{"transcript", make_value<TranscriptValue>(W::transcribe(*model, *m.tokenizer, mono.channels[0], o))}};
 }
 
 Estimate estimate_transcribe(EstimateContext& ctx) {
@@ -122,8 +128,10 @@ Estimate estimate_transcribe(EstimateContext& ctx) {
   const double seconds = a.is_object() && a.value("seconds", 0.0) > 0 ? a["seconds"].get<double>() : 30.0;
   models::WhisperRequest r;
   r.audio_seconds = seconds;
+  // best_of samples exist only at a temperature above 0 (the first one, or a fallback).
+  const bool samples = ctx.inputs.value("temperature", 0.0) > 0 || ctx.inputs.value("temperature_increment", 0.2) > 0;
   r.beam = static_cast<int>(std::max<int64_t>({1, ctx.inputs.value("beam_size", int64_t{1}),
-                                               ctx.inputs.value("best_of", int64_t{1})}));
+                                               samples ? ctx.inputs.value("best_of", int64_t{1}) : 1}));
   r.act_bytes = ctx.activation_bytes;
   Estimate e;
   e.outputs["transcript"] = {{"seconds", seconds}};
@@ -147,7 +155,7 @@ Estimate estimate_transcribe(EstimateContext& ctx) {
   const auto dims = models::whisper_dims(h);
   const uint64_t host = static_cast<uint64_t>((seconds + 30) * (16000.0 * 4 * 2 + 100.0 * dims.n_mels * 4));
   e.variants = models::whisper_estimate(h, r, ctx.target);
-  for (Footprint& f : e.variants) (ctx.target == DeviceKind::Cpu ? f.peak_bytes : f.host_peak_bytes) += host;
+  for (Footprint& f : e.variants) f.host_peak_bytes += host;  // std::vectors, not device allocations
   return e;
 }
 

@@ -149,6 +149,17 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
   for (int i = 0; i < n; ++i)
     if (needed[i] && !hit[i])
       for (int p : steps[i].producers) last_use[p] = std::max(last_use[p], i);
+  // And of each output port: a handle's weights (a checkpoint's UNet, CLIP and VAE are three
+  // outputs of one node) are freed after that output's last reader, as the plan assumes,
+  // not after the last reader of any output of the node.
+  std::map<std::pair<std::string, std::string>, int> last_port_use;
+  for (int i = 0; i < n; ++i)
+    if (needed[i] && !hit[i])
+      for (const auto& [name, in] : steps[i].doc->inputs)
+        if (const auto* link = std::get_if<graph::Link>(&in)) {
+          int& last = last_port_use.try_emplace({link->node, link->output}, i).first->second;
+          last = std::max(last, i);
+        }
 
   // Model weights, devices watched for memory, and the plans in force: the caller's, then one
   // per re-plan (deques: placements the steps point at stay put).
@@ -193,6 +204,16 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
 
   RunReport report;
   std::map<std::string, nodes::Values> values;
+  // A node's outputs leave the run after their last consumer: model handles among them free
+  // their loaded weights then, even when the node cache keeps the handle itself.
+  auto drop = [&](const std::string& id) {
+    auto it = values.find(id);
+    if (it == values.end()) return false;
+    for (const auto& [name, v] : it->second)
+      if (const auto* o = std::get_if<std::shared_ptr<const nodes::Object>>(&v); o && *o) (*o)->release_loaded();
+    values.erase(it);
+    return true;
+  };
   emit({{"event", "run_started"}, {"nodes", n}});
   for (int i = 0; i < n; ++i) {
     const Step& s = steps[i];
@@ -205,7 +226,7 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
     if (!needed[i]) {
       const char* why = s.consumers.empty() ? "it feeds no output node" : "its outputs feed only cached nodes";
       emit({{"event", "skipped"}, {"node", id}, {"type", type}, {"reason", why}});
-      report.nodes.push_back({id, type, NodeStatus::Skipped, 0, {}});
+      report.nodes.push_back({id, type, NodeStatus::Skipped, 0, {}, {}});
       settle_models(i);
       continue;
     }
@@ -213,7 +234,7 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
       values[id] = std::move(prefetched[i]);
       prefetched.erase(i);
       emit({{"event", "cached"}, {"node", id}, {"type", type}, {"key", keys[id]}});
-      report.nodes.push_back({id, type, NodeStatus::Cached, 0, {}});
+      report.nodes.push_back({id, type, NodeStatus::Cached, 0, {}, {}});
     } else {
       const auto started = Clock::now();
       auto fail = [&](const std::string& what, bool bad_file) {
@@ -222,6 +243,8 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
       };
       nodes::Values out;
       NodeMemory mem;
+      nodes::TimingRecorder timing;  // a re-planned retry keeps counting: its time is the node's
+      nodes::RecorderScope timing_scope(&timing);
       for (int attempt = 0;; ++attempt) {
         const Placement& pl = *steps[i].placement;
         const std::string dev_name = plan_device_name(pl);
@@ -237,6 +260,7 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
           const uint64_t start = dev->memory().in_use;
           nodes::RunContext ctx{*s.doc, in, *dev, pl.options, opts.env};
           ctx.progress = [&](int64_t step, int64_t total) {
+            timing.mark_step();
             emit({{"event", "progress"}, {"node", id}, {"type", type}, {"step", step}, {"total", total}});
           };
           ctx.cancelled = cancelled;
@@ -297,8 +321,10 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
       for (const auto& o : s.def->schema.outputs)
         if (!out.count(o.name)) throw fail("produced no value for output '" + o.name + "'", false);
       double secs = since(started);
-      emit({{"event", "finished"}, {"node", id}, {"type", type}, {"seconds", secs}, {"memory", mem.to_json()}});
-      report.nodes.push_back({id, type, NodeStatus::Ran, secs, mem});
+      nodes::NodeTiming times = timing.finish();
+      emit({{"event", "finished"}, {"node", id}, {"type", type}, {"seconds", secs}, {"memory", mem.to_json()},
+            {"timing", times.to_json()}});
+      report.nodes.push_back({id, type, NodeStatus::Ran, secs, mem, std::move(times)});
       if (opts.cache && !s.def->schema.output_node) {
         try {
           opts.cache->put(keys[id], out);
@@ -307,16 +333,25 @@ RunReport execute(const graph::Workflow& wf, const Plan& plan, ExecOptions& opts
         }
       }
       if (!s.consumers.empty()) values[id] = std::move(out);
+      for (const auto& [name, in] : s.doc->inputs)
+        if (const auto* link = std::get_if<graph::Link>(&in))
+          if (last_port_use[{link->node, link->output}] == i)
+            if (auto v = values.find(link->node); v != values.end())
+              if (auto port = v->second.find(link->output); port != v->second.end()) {
+                if (const auto* o = std::get_if<std::shared_ptr<const nodes::Object>>(&port->second); o && *o)
+                  (*o)->release_loaded();
+                v->second.erase(port);
+              }
       for (int p : s.producers) {
         const std::string& pid = steps[p].doc->id;
-        if (last_use[p] == i && values.erase(pid)) {
+        if (last_use[p] == i && drop(pid)) {
           report.freed.push_back({pid, id});
           emit({{"event", "freed"}, {"node", pid}, {"by", id}});
         }
       }
     }
     settle_models(i);
-    if (last_use[i] < 0 && values.erase(id)) report.freed.push_back({id, id});
+    if (last_use[i] < 0 && drop(id)) report.freed.push_back({id, id});
   }
   report.seconds = since(t0);
   json devices = json::array();

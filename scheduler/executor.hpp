@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "graph/workflow.hpp"
+#include "nodes/node_timing.hpp"
 #include "nodes/run_context.hpp"
 #include "scheduler/cache.hpp"
 #include "scheduler/cancel.hpp"
@@ -58,6 +59,7 @@ struct NodeReport {
   NodeStatus status = NodeStatus::Ran;
   double seconds = 0;
   NodeMemory memory;                       // for nodes that ran
+  nodes::NodeTiming timing;                // for nodes that ran: loads, phases, steps
 };
 
 struct RunReport {

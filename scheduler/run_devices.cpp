@@ -27,6 +27,7 @@ Device& RunDevices::named(const std::string& name) {
                       "(a plan for a --profile runs only where its devices exist; try --device cpu)");
   vulkan::Options o;
   o.device = index;
+  if (auto c = caps_.find(name); c != caps_.end()) o.budget = c->second;
   try {
     owned_.push_back(std::make_unique<vulkan::VulkanDevice>(o));
   } catch (const Error& e) {
@@ -36,5 +37,10 @@ Device& RunDevices::named(const std::string& name) {
 }
 
 void RunDevices::put(const std::string& name, Device& dev) { devices_[name] = &dev; }
+
+void RunDevices::cap_to(const Machine& m) {
+  for (const auto& d : m.devices)
+    if (d.kind == DeviceKind::Vulkan && d.usable) cap(d.name, d.usable);
+}
 
 }  // namespace vkflow::scheduler

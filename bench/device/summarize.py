@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Reads the logs bench/device/{sd15,whisper}.sh wrote and prints Markdown tables of the figures
-issues 6 and 7 ask for. Standard library only.  summarize.py LOGS_DIR"""
+"""Reads the logs bench/device/{sd15,whisper,flux}.sh wrote and prints Markdown tables of the figures
+issues 6, 7 and 8 ask for. Standard library only.  summarize.py LOGS_DIR"""
 import json, pathlib, re, sys
 
 logs = pathlib.Path(sys.argv[1])
@@ -125,5 +125,83 @@ def whisper_table():
     print()
 
 
+def vkflow_run(name):
+    """A `vkflow run` from its events (finished: per-node timing; run_finished: total, device peaks)."""
+    s, ev = text(f"{name}.log"), logs / f"{name}.events.jsonl"
+    if s is None:
+        return None
+    r = {"rc": num(r"rc: (\d+)", s, last=True, cast=int)}
+    r["vram_mib"], r["wall_s"] = common(s)
+    if not ev.exists():
+        return r
+    load = t5 = clip = text_s = sampling = vae = 0.0
+    steps = []
+    for line in ev.read_text().splitlines():
+        e = json.loads(line)
+        if e.get("event") == "finished" and "timing" in e:
+            t, ty = e["timing"], e.get("type", "")
+            load += t.get("load_seconds", 0)
+            own = t["seconds"] - t.get("load_seconds", 0)
+            t5 += t.get("phases", {}).get("t5", 0)
+            clip += t.get("phases", {}).get("clip_l", 0)
+            if ty.startswith("CLIPTextEncode"):
+                text_s += own
+            elif ty.startswith("KSampler"):
+                sampling += own
+                steps += t.get("step_seconds", [])
+            elif ty.startswith("VAEDecode"):
+                vae += own
+        elif e.get("event") == "run_finished":
+            r["total_s"] = e["seconds"]
+            for d in e.get("devices", []):
+                if d["device"].startswith("vulkan"):
+                    r["peak_mib"], r["plan_mib"] = d["measured_peak"] >> 20, d["estimated_peak"] >> 20
+                    r["budget_mib"] = d["usable"] >> 20
+    r.update(load_s=load, t5_s=t5, clip_s=clip, text_s=text_s, sampling_s=sampling, vae_s=vae,
+             first_step_s=steps[0] if steps else None,
+             s_per_step=sum(steps[1:]) / len(steps[1:]) if len(steps) > 1 else (steps[0] if steps else None))
+    return r
+
+
+def flux_table():
+    def order(n):  # by size, then vkflow before sd.cpp, then run number
+        m = re.search(r"_(\d+)_run(\d+)$", n)
+        return (int(m.group(1)) if m else 0, "sdcpp" in n, "stock" in n, int(m.group(2)) if m else 0)
+    names = sorted({p.name.split(".")[0] for p in logs.glob("flux_*_run*.log")}, key=order)
+    rows = []
+    for n in names:
+        size = re.search(r"_(\d+)_run", n)
+        if n.startswith("flux_sdcpp"):
+            r = sdcpp(n + ".log")
+            if r:  # sd.cpp loads each component when it first runs: every "loading tensors" counts
+                loads = re.findall(r"loading tensors completed, taking ([\d.]+)s", text(n + ".log"))
+                r["load_s"] = sum(map(float, loads)) if loads else None
+            rows.append((f"sd.cpp {size.group(1) if size else ''} ({n.split('_')[-1]}; T5+CLIP and VAE on the CPU)", r))
+        else:
+            stock = "_stock_" in n
+            rows.append((f"vkflow {size.group(1) if size else ''} ({n.split('_')[-1]}{', stock workflow' if stock else ''})",
+                         vkflow_run(n)))
+    rows = [(n, r) for n, r in rows if r]
+    if not rows:
+        return
+    print("### FLUX.1-schnell (4 steps euler, cfg 1; Q4_K GGUF, T5-XXL fp16, CLIP-L, AE; random weights)\n")
+    print("| run | load s | T5 s | CLIP s | text encode s | step 1 s | s/step (2..N) | sampling s | VAE decode s | total s | "
+          "vkflow peak / plan / budget MiB | nvidia-smi peak MiB | wall s | rc |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, r in rows:
+        peak = (f"{r['peak_mib']} / {r['plan_mib']} / {r['budget_mib']}" if "peak_mib" in r else "–")
+        print(f"| {n} | {fmt(r.get('load_s'), 2)} | {fmt(r.get('t5_s'), 2)} | {fmt(r.get('clip_s'), 3)} | "
+              f"{fmt(r.get('text_s'), 2)} | {fmt(r.get('first_step_s'), 3)} | {fmt(r.get('s_per_step'), 3)} | "
+              f"{fmt(r.get('sampling_s'), 2)} | {fmt(r.get('vae_s'), 2)} | {fmt(r.get('total_s'), 2)} | {peak} | "
+              f"{fmt(r.get('vram_mib'))} | {fmt(r.get('wall_s'), 1)} | {fmt(r.get('rc'))} |")
+    print()
+    for p in sorted(logs.glob("flux_vkflow_*_plan.log")):
+        s = p.read_text(errors="replace")
+        est = num(r"estimated total: ([\d.]+ \w+)", s, cast=str)
+        print(f"- {p.stem}: planner's estimated total {est or '–'} (plan table in the log)")
+    print()
+
+
 sd_table()
 whisper_table()
+flux_table()

@@ -4,6 +4,7 @@
 
 #include "runtime/core/error.hpp"
 #include "runtime/models/estimate_common.hpp"
+#include "runtime/models/live_bytes.hpp"
 
 namespace vkflow::models {
 
@@ -54,7 +55,8 @@ std::vector<Footprint> flux_dit_estimate(const ModelHeader& h, const FluxRequest
   for (const auto& t : h.tensors) {
     if (t.name.compare(0, p.size(), p) != 0) continue;
     const DType r = t.shape.size() == 2 ? resident_dtype(t.dtype, device) : DType::F32;
-    weights.bytes += r == t.dtype ? t.nbytes : dtype_bytes(r, numel(t.shape));
+    weights.bytes += static_cast<uint64_t>(
+        allocated_bytes(static_cast<double>(r == t.dtype ? t.nbytes : dtype_bytes(r, numel(t.shape))), device));
   }
 
   const double linear1_phase = hidden + lin1 + 2 * mlp;

@@ -1,5 +1,7 @@
 #include "runtime/models/model_header.hpp"
 
+#include "runtime/models/live_bytes.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -65,8 +67,13 @@ WeightUse weights_of(const ModelHeader& h, std::string_view prefix, const std::s
   w.model = h.path + "#" + component;
   for (const auto& t : h.tensors) {
     if (t.name.compare(0, prefix.size(), prefix) != 0) continue;
-    DType r = resident_dtype(t.dtype, device);
-    w.bytes += r == t.dtype ? t.nbytes : dtype_bytes(r, numel(t.shape));
+    if (!dtype_info(t.dtype).floating && !dtype_info(t.dtype).quantized) continue;  // ids (i64): not loaded
+    // Matrices and convolution kernels stay at their type; the models keep vectors (biases,
+    // norm scales) in f32 (WeightUse::F32). Each tensor is one allocation.
+    const bool kernel = t.shape.size() >= 2;
+    const DType r = kernel ? resident_dtype(t.dtype, device) : (dtype_info(t.dtype).floating ? DType::F32 : t.dtype);
+    const uint64_t b = r == t.dtype ? t.nbytes : dtype_bytes(r, numel(t.shape));
+    w.bytes += static_cast<uint64_t>(allocated_bytes(static_cast<double>(b), device));
   }
   if (w.bytes == 0) throw FormatError(h.path, "no tensors named '" + std::string(prefix) + "*' (" + component + ")");
   return w;

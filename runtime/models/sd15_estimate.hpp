@@ -18,7 +18,8 @@ struct UnetRequest {
   int act_bytes = 4;                  // fp32 activations
 };
 
-// Footprints on `device`, fastest first (full attention, then query-chunked attention).
+// The footprint on `device` (one: both backends' attention is tiled and never holds a score
+// matrix, so no chunking option would lower the peak).
 // The UNet tensors are "model.diffusion_model.*" in a checkpoint or bare in a UNet-only file.
 std::vector<Footprint> sd15_unet_estimate(const ModelHeader& h, const UnetRequest& r, DeviceKind device);
 

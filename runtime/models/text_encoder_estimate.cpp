@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "runtime/models/estimate_common.hpp"
+#include "runtime/models/live_bytes.hpp"
 
 namespace vkflow::models {
 
@@ -26,16 +27,45 @@ std::vector<Footprint> clip_text_estimate(const ModelHeader& h, const std::strin
   const double d = static_cast<double>(tok.shape[1]);
   const double ff = static_cast<double>(h.at(prefix + "encoder.layers.0.mlp.fc1.weight").shape[0]);
   const int layers = h.count_blocks(prefix + "encoder.layers.");
-  const double heads = d / 64;  // CLIP text models use 64-wide heads (ViT-L: 12 x 64)
+  // CLIP text models use 64-wide heads (ViT-L: 12 x 64) unless the file says otherwise.
+  const double heads = static_cast<double>(metadata_count(h.metadata, "vkflow.clip.num_heads", std::max<int64_t>(1, tok.shape[1] / 64)));
   const double T = static_cast<double>(r.tokens) * r.batch;
   Footprint f;
   f.device = device;
   f.label = "full";
   f.weights = {weights_of(h, prefix, "clip_text", device)};
-  // Hidden states (all layers kept for clip-skip / penultimate outputs), qkv, scores, MLP.
-  double elems = T * d * (layers + 1) + T * 3 * d + r.batch * heads * r.tokens * r.tokens + T * ff;
-  f.peak_bytes = act_bytes(elems, r.act_bytes);
-  f.largest_alloc = act_bytes(std::max(T * ff, T * d * (layers + 1) / layers), r.act_bytes);
+  // models::ClipTextModel::encode: the hidden state, one layer's temporaries at a time, and
+  // the final norm (a kept clip-skip state adds one more T x d at most).
+  LiveBytes m(device, r.act_bytes);
+  auto lin = [&](const char* name, double n, double k) {
+    const auto& t = h.at(prefix + "encoder.layers.0." + name + ".weight");
+    return m.op(T * n, m.linear_scratch(T, n, k, resident_dtype(t.dtype, DeviceKind::Cpu)));
+  };
+  m.alloc(static_cast<double>(r.tokens * r.batch) * 4);  // the ids
+  double e = m.op(T * d), x = m.op(T * d);  // token rows, + positions
+  m.free(e);
+  for (int i = 0; i < std::min(layers, 2); ++i) {  // every layer allocates alike; the second frees the first's input
+    double h1 = m.op(T * d);
+    double q = lin("self_attn.q_proj", d, d), k = lin("self_attn.k_proj", d, d), v = lin("self_attn.v_proj", d, d);
+    const double split = heads > 1 ? 1 : 0;  // one head: no head-split copies
+    double sp = m.op(split * 3 * T * d), o = m.op(T * d, m.attention_scratch(r.batch * heads, r.tokens, r.tokens, d / heads));
+    double mg = m.op(split * T * d);
+    m.free(sp + o + h1 + q + k + v);
+    double op = lin("self_attn.out_proj", d, d), res = m.op(T * d);
+    m.free(op);
+    double h2 = m.op(T * d);
+    m.free(mg);
+    double f1 = lin("mlp.fc1", ff, d);
+    m.free(h2);
+    double g = m.op(T * ff);
+    m.free(f1);
+    double f2 = lin("mlp.fc2", d, ff), y = m.op(T * d);
+    m.free(f2 + g + res + x);
+    x = y;
+  }
+  m.op(2 * T * d);  // final norm (and the kept state's, with clip skip)
+  f.peak_bytes = static_cast<uint64_t>(m.peak());
+  f.largest_alloc = static_cast<uint64_t>(m.largest());
   f.flops = linear_flops(h, prefix, T) + layers * 4.0 * r.tokens * r.tokens * d * r.batch;
   f.bytes_moved = static_cast<double>(f.weights[0].bytes) + 10.0 * f.peak_bytes;
   return {f};
@@ -56,12 +86,6 @@ uint64_t t5_bytes(const ModelHeader& h, const std::string& prefix, DeviceKind de
     if (t.name.compare(0, prefix.size(), prefix) == 0) b += t5_tensor_bytes(t, device);
   return b;
 }
-// The CPU linear op dequantizes f16/bf16/GGUF weights in tiles of this many f32 bytes.
-constexpr int64_t kCpuLinearTile = 4ll << 20;
-// The CPU attention kernel's per-thread scores and softmax state (32 queries x 64 keys).
-constexpr uint64_t kCpuAttentionTileBytes = (32 * 64 + 2 * 32) * 4;
-// GPU allocations are rounded up to 256 B; a block makes a few dozen.
-constexpr uint64_t kGpuAlignSlack = 64 * 256;
 }  // namespace
 
 std::vector<Footprint> t5_encoder_estimate(const ModelHeader& h, const std::string& prefix,
@@ -73,34 +97,50 @@ std::vector<Footprint> t5_encoder_estimate(const ModelHeader& h, const std::stri
   const auto& rel = h.at(prefix + "encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight");
   const double heads = static_cast<double>(rel.shape[1]);
   const double T = static_cast<double>(r.tokens) * r.batch;
-  // Activations (f32) of models::T5Encoder: the position bias [heads, L, L] (shared by the
-  // batch), the hidden state entering the block, and
-  //  - on the CPU (tensors freed when dropped) what t5_block keeps alive at once: in attention
-  //    the normed input, q/k/v, their head-split copies, the output and the kernel's packed
-  //    keys (2 T·d + 8 T·inner) plus per-thread score tiles; in the feed-forward residuals,
-  //    normed input and three [T, d_ff] tensors (3 T·d + 3 T·ff) plus the linear op's
-  //    dequantized weight tile;
-  //  - on a GPU (frees wait for the submission; the encoder synchronizes per block) every
-  //    temporary of one block: 6 T·d + 8 T·inner + 4 T·ff.
+  // models::T5Encoder::encode and t5_block: the position bias [heads, L, L] (shared by the
+  // batch) and the hidden state throughout, one block's temporaries at a time.
   const double bias = heads * r.tokens * r.tokens;
-  uint64_t peak = 0;
-  if (device == DeviceKind::Cpu) {
-    uint64_t tile = 0;  // runtime/cpu/ops/matmul.cpp: rows of 4 MiB of f32, at least 16
-    for (const auto& t : h.tensors) {
-      if (t.name.compare(0, prefix.size(), prefix) != 0 || t.shape.size() != 2 || t.dtype == DType::F32 ||
-          t.name.find("shared.") != std::string::npos || t.name.find("relative_attention_bias") != std::string::npos)
-        continue;
-      const int64_t n = t.shape[0], k = t.shape[1];
-      const int64_t rows = std::min(std::clamp<int64_t>(kCpuLinearTile / (k * 4), 16, std::max<int64_t>(n, 16)), n);
-      tile = std::max<uint64_t>(tile, static_cast<uint64_t>(rows * k * 4));
+  const bool gated = h.find(prefix + "encoder.block.0.layer.1.DenseReluDense.wi_0.weight") != nullptr;
+  LiveBytes m(device, r.act_bytes);
+  auto lin = [&](const std::string& name, double n, double k) {
+    const auto& t = h.at(prefix + "encoder.block.0.layer." + name + ".weight");
+    return m.op(T * n, m.linear_scratch(T, n, k, resident_dtype(t.dtype, DeviceKind::Cpu)));
+  };
+  double x = m.op(T * d), pb = m.op(bias);
+  for (int i = 0; i < std::min(layers, 2); ++i) {  // every block allocates alike
+    double h1 = m.op(T * d);
+    double q = lin("0.SelfAttention.q", inner, d), k = lin("0.SelfAttention.k", inner, d),
+           v = lin("0.SelfAttention.v", inner, d);
+    double sp = m.op(3 * T * inner),
+           o = m.op(T * inner, m.attention_scratch(r.batch * heads, r.tokens, r.tokens, inner / heads));
+    double mg = m.op(T * inner);
+    m.free(sp + o + h1);
+    double ao = lin("0.SelfAttention.o", d, inner);
+    m.free(mg + q + k + v);
+    double res = m.op(T * d), h2 = m.op(T * d);
+    m.free(ao);
+    double g;
+    if (gated) {
+      double w0 = lin("1.DenseReluDense.wi_0", ff, d);
+      g = m.op(T * ff);
+      m.free(w0);
+      double u = lin("1.DenseReluDense.wi_1", ff, d);
+      m.free(h2);
+      double gu = m.op(T * ff);
+      m.free(g + u);
+      g = gu;
+    } else {
+      double w1 = lin("1.DenseReluDense.wi", ff, d);
+      g = m.op(T * ff);
+      m.free(w1 + h2);
     }
-    const uint64_t threads = std::max(1u, std::thread::hardware_concurrency());
-    const uint64_t attn = act_bytes(2 * T * d + 8 * T * inner, r.act_bytes) + threads * kCpuAttentionTileBytes;
-    const uint64_t ffn = act_bytes(3 * T * d + 3 * T * ff, r.act_bytes) + tile;
-    peak = act_bytes(bias + T * d, r.act_bytes) + std::max(attn, ffn);
-  } else {
-    peak = act_bytes(bias + T * d + 6 * T * d + 8 * T * inner + 4 * T * ff, r.act_bytes) + kGpuAlignSlack;
+    double wo = lin("1.DenseReluDense.wo", d, ff), y = m.op(T * d);
+    m.free(wo + g + res + x);
+    x = y;
   }
+  m.op(T * d);  // the final norm
+  const uint64_t peak = static_cast<uint64_t>(m.peak());
+  (void)pb;
   const uint64_t largest = act_bytes(std::max(T * ff, bias), r.act_bytes);
   const double flops = linear_flops(h, prefix, T) + layers * 4.0 * r.tokens * r.tokens * inner * r.batch;
   uint64_t largest_weight = 0;

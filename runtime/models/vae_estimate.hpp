@@ -27,4 +27,8 @@ struct VaeDecodeRequest {
 std::vector<Footprint> vae_decode_estimate(const ModelHeader& h, const std::string& prefix,
                                            const VaeDecodeRequest& r, DeviceKind device);
 
+// Encoding a batch of height x width images whole (the posterior mean, as VAEEncode).
+Footprint vae_encode_estimate(const ModelHeader& h, const std::string& prefix, int64_t batch, int64_t height,
+                              int64_t width, int act_bytes, DeviceKind device);
+
 }  // namespace vkflow::models

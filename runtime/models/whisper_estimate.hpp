@@ -24,7 +24,8 @@ struct WhisperDims {
 // Read from tensor shapes (the .bin hparams say the same).
 WhisperDims whisper_dims(const ModelHeader& h);
 
-// Footprints fastest first: full encoder attention, then query-chunked encoder attention.
+// One footprint: the attention kernels are tiled on both backends (no score matrix), so no
+// chunking option would lower the peak.
 std::vector<Footprint> whisper_estimate(const ModelHeader& h, const WhisperRequest& r, DeviceKind device);
 
 }  // namespace vkflow::models

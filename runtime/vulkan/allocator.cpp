@@ -166,8 +166,15 @@ Allocation Allocator::allocate(uint64_t bytes) {
     for (auto [off, len] : b.free)
       if (len >= need) return grab(id, b, off, len);
   }
-  uint32_t id = new_block(block_size_, false);
-  return grab(id, blocks_.at(id), 0, block_size_);
+  // Near the budget a smaller block still holds the request: the budget caps bytes, not blocks.
+  uint64_t size = block_size_;
+  if (reserved_ + size > budget_) {
+    release_spares();
+    if (reserved_ + size > budget_ && budget_ > reserved_ && budget_ - reserved_ >= need)
+      size = std::max(need, (budget_ - reserved_) / align_ * align_);
+  }
+  uint32_t id = new_block(size, false);
+  return grab(id, blocks_.at(id), 0, size);
 }
 
 void Allocator::free(const Allocation& a, bool gpu_pending) {
@@ -175,7 +182,6 @@ void Allocator::free(const Allocation& a, bool gpu_pending) {
   auto it = blocks_.find(a.block);
   if (it == blocks_.end()) return;
   Block& b = it->second;
-  if (gpu_pending && b.dedicated) throw Error("Vulkan allocator: a dedicated allocation freed while in use");
   b.busy = b.busy || gpu_pending;
   in_use_ -= a.reserved;
   uint64_t off = a.offset, len = a.reserved;
@@ -197,14 +203,12 @@ void Allocator::free(const Allocation& a, bool gpu_pending) {
   // An empty block goes back to the driver so the memory is visible to others (and the
   // budget); one spare regular block is kept to avoid churn.
   if (len == b.size && b.dedicated) {
+    // A dedicated block freed while the GPU may still use it becomes a busy spare: reusable
+    // at once in GPU order like a suballocation, destroyed only once settle() says the GPU
+    // is idle. So a large temporary stops counting when the op that dropped it is recorded,
+    // not when its submission's fence signals.
     spare_.push_back(a.block);
-    if (spare_.size() > kMaxSpare) {
-      Block& old = blocks_.at(spare_.front());
-      reserved_ -= old.size;
-      destroy_block(old);
-      blocks_.erase(spare_.front());
-      spare_.erase(spare_.begin());
-    }
+    trim_spares(kMaxSpare);
     return;
   }
   if (len == b.size && !b.busy) {
@@ -224,14 +228,21 @@ uint64_t Allocator::in_use() const { std::lock_guard l(mu_); return in_use_; }
 uint64_t Allocator::peak() const { std::lock_guard l(mu_); return peak_; }
 uint64_t Allocator::reserved() const { std::lock_guard l(mu_); return reserved_; }
 size_t Allocator::block_count() const { std::lock_guard l(mu_); return blocks_.size(); }
-void Allocator::release_spares() {
-  for (uint32_t id : spare_) {
-    Block& b = blocks_.at(id);
+void Allocator::release_spares() { trim_spares(0); }
+
+void Allocator::trim_spares(size_t keep) {
+  // Oldest first; a busy spare (the GPU may still use it) stays until settle().
+  for (size_t i = 0; i < spare_.size() && spare_.size() > keep;) {
+    Block& b = blocks_.at(spare_[i]);
+    if (b.busy) {
+      ++i;
+      continue;
+    }
     reserved_ -= b.size;
     destroy_block(b);
-    blocks_.erase(id);
+    blocks_.erase(spare_[i]);
+    spare_.erase(spare_.begin() + static_cast<long>(i));
   }
-  spare_.clear();
 }
 
 void Allocator::trim() {
@@ -266,6 +277,7 @@ void Allocator::settle() {
     }
     ++it;
   }
+  trim_spares(kMaxSpare);  // spares kept past the limit while busy
 }
 
 void Allocator::reset_peak() { std::lock_guard l(mu_); peak_ = in_use_; }

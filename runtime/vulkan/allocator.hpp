@@ -51,7 +51,7 @@ class Allocator {
   // `gpu_pending`: work recorded or in flight may still use the range. Such a range is reused
   // at once (the command stream orders reuse by its range barriers, and host copies wait for
   // the GPU first), but its block is not destroyed until settle() says the GPU is idle.
-  // Only suballocations (not dedicated ones) may be freed this way.
+  // A dedicated allocation freed this way becomes a busy spare (reused in GPU order).
   void free(const Allocation& a, bool gpu_pending = false);
   void settle();  // the GPU is idle: blocks freed early may go; keeps one empty regular block
 
@@ -79,6 +79,7 @@ class Allocator {
   static constexpr size_t kMaxSpare = 4;
   uint32_t new_block(uint64_t size, bool dedicated);  // throws OutOfMemory
   void release_spares();
+  void trim_spares(size_t keep);  // destroys idle spares, oldest first, down to `keep`
   void destroy_block(Block& b);
   [[noreturn]] void oom(uint64_t bytes, const std::string& why) const;
 

@@ -161,6 +161,7 @@ void CommandStream::dispatch(const Pipeline& p, const std::vector<BufferRange>& 
   vkCmdDispatch(cb, gx, gy, gz);
   if (profiler_) profiler_->mark(cb, p.name);
   ++dispatches_;
+  ++total_dispatches_;
   work_ += work;
   uint32_t max_d = policy_.max_dispatches;
   if (!ctx_.push_descriptor_fn()) max_d = std::min(max_d, kPoolSets);

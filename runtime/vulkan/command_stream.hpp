@@ -57,6 +57,7 @@ class CommandStream {
   void after(uint64_t serial, std::function<void()> fn);
 
   uint64_t submissions() const { return submissions_; }
+  uint64_t dispatch_count() const { return total_dispatches_; }  // every dispatch ever recorded
   uint64_t waits() const { return waits_; }  // blocking fence waits
   uint32_t recorded_dispatches() const { return dispatches_; }
   const SubmitPolicy& policy() const { return policy_; }
@@ -84,6 +85,7 @@ class CommandStream {
   bool recording_ = false;
   uint64_t serial_ = 1, completed_ = 0, submissions_ = 0, waits_ = 0;
   uint32_t dispatches_ = 0;
+  uint64_t total_dispatches_ = 0;
   double work_ = 0;
   bool need_barrier_ = false;
   std::vector<BufferRange> touched_;  // since the last barrier

@@ -100,18 +100,19 @@ std::shared_ptr<Buffer> VulkanDevice::allocate(size_t bytes) {
   try {
     return std::make_shared<VulkanBuffer>(*this, alloc_->allocate(bytes));
   } catch (const OutOfMemory&) {
-    stream_->finish();  // let deferred frees run, then try once more
+    stream_->finish();  // let deferred frees run, return cached blocks, then try once more
     alloc_->settle();
+    alloc_->trim();
     return std::make_shared<VulkanBuffer>(*this, alloc_->allocate(bytes));
   }
 }
 
 void VulkanDevice::release(const vk::Allocation& a, uint64_t last_use) {
-  // A suballocation goes back at once even while the GPU may still use it, so work recorded
+  // An allocation goes back at once even while the GPU may still use it, so work recorded
   // in the same submission can reuse it (peaks then match what ops hold live, not everything
-  // freed since the last fence). Dedicated allocations wait: freeing one may destroy its block.
+  // freed since the last fence); a dedicated block is then kept until the GPU is idle.
   vk::Allocator* alloc = alloc_.get();
-  if (!a.dedicated && !defer_frees_) {
+  if (!defer_frees_) {
     alloc->free(a, last_use > stream_->completed_serial());
     return;
   }

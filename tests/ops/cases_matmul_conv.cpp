@@ -243,6 +243,13 @@ void add_matmul_conv_cases(std::vector<OpCase>& out) {
   add_linear(out, "linear/bf16_bias", {3, 64}, 29, DType::BF16, true);
   add_linear(out, "linear/f16_many_tiles", {12, 4096}, 300, DType::F16, true);
   add_linear(out, "linear/bf16_gemm_path", {3, 5, 64}, 21, DType::BF16, false);
+  // Up to 8 rows: matvec.comp on Vulkan (vec4 f32, scalar f32, odd-K f16, paired bf16 and f16;
+  // the 16-byte 16-bit loads: linear/f16 and linear/bf16_bias above).
+  add_linear(out, "linear/matvec_f16_pairs", {1, 90}, 7, DType::F16, true);
+  add_linear(out, "linear/matvec_f32_vec4", {1, 256}, 70, DType::F32, true);
+  add_linear(out, "linear/matvec_f32_rows8", {8, 99}, 13, DType::F32, false);
+  add_linear(out, "linear/matvec_f16_odd_k", {2, 81}, 9, DType::F16, true);
+  add_linear(out, "linear/matvec_bf16_pairs", {1, 130}, 11, DType::BF16, true);
   for (DType q : {DType::Q4_0, DType::Q4_1, DType::Q5_0, DType::Q5_1, DType::Q8_0, DType::Q2_K, DType::Q3_K,
                   DType::Q4_K, DType::Q5_K, DType::Q6_K})
   {  // a few rows (fused dequantize-and-dot) and many rows (dequantized tiles + GEMM)

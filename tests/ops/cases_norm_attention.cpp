@@ -181,6 +181,14 @@ void add_norm_attention_cases(std::vector<OpCase>& out) {
   add_attention(out, "attention/causal", 1, 2, 131, 131, 16, 16, {}, true);
   add_attention(out, "attention/mask_bcast", 2, 2, 19, 150, 8, 8, {2, 1, 1, 150}, false);
   add_attention(out, "attention/mask_causal", 1, 1, 33, 33, 8, 8, {1, 1, 33, 33}, true);
+  // A few query rows: attention_decode.comp on Vulkan (keys in chunks of 128 or 256).
+  add_attention(out, "attention/decode_one_row", 1, 3, 1, 300, 64, 64, {}, false);
+  add_attention(out, "attention/decode_rows_mask", 2, 2, 5, 37, 20, 16, {2, 1, 5, 37}, false);
+  add_attention(out, "attention/decode_causal", 1, 2, 4, 4, 16, 16, {}, true);
+  add_attention(out, "attention/decode_wide_v", 1, 1, 2, 600, 32, 160, {}, false);
+  // Keys split over workgroups and merged (attention_combine.comp), masked keys in some splits.
+  add_attention(out, "attention/decode_split_mask", 1, 2, 3, 1500, 64, 64, {1, 1, 3, 1500}, false);
+  add_attention(out, "attention/decode_split_causal", 1, 1, 8, 400, 16, 16, {}, true);
   // The VAE's single 512-wide head (Vulkan runs it in blocks of query rows), with a mask.
   add_attention(out, "attention/vae_head_512", 1, 1, 70, 70, 512, 512, {1, 1, 70, 70}, false);
 

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "runtime/core/error.hpp"
+#include "runtime/ops/binary.hpp"
 #include "tests/vulkan/vk_test_util.hpp"
 
 namespace vkflow {
@@ -51,6 +52,28 @@ TEST(VulkanAllocator, LargeRequestsGetTheirOwnAllocation) {
   EXPECT_EQ(dev.allocator().reserved(), 4ull << 20);
 }
 
+TEST(VulkanAllocator, DedicatedTemporariesStopCountingWhenDropped) {
+  // A chain of ops on tensors above half a block: each drops its input while the GPU has not
+  // run it yet. The dropped allocation goes back at once (a busy spare the next op reuses in
+  // GPU order), so the high-water is what is live — two tensors — not the whole chain; and
+  // the reuse must not corrupt the values.
+  VKFLOW_REQUIRE_VULKAN();
+  vulkan::VulkanDevice dev(small_blocks());
+  const int64_t n = 3 << 18;  // 3 MiB of f32: dedicated with 4 MiB blocks
+  Tensor x = Tensor::from_f32(dev, {n}, std::vector<float>(static_cast<size_t>(n), 1.0f));
+  const uint64_t one = dev.memory().in_use;
+  dev.reset_peak();
+  for (int i = 0; i < 8; ++i) x = ops::add(x, x);
+  EXPECT_LE(dev.memory().peak, 2 * one);
+  EXPECT_EQ(dev.memory().in_use, one);
+  const std::vector<float> v = x.to_f32();
+  EXPECT_EQ(v.front(), 256.0f);
+  EXPECT_EQ(v.back(), 256.0f);
+  dev.synchronize();
+  dev.allocator().trim();
+  EXPECT_EQ(dev.allocator().reserved(), one);  // the busy spares went once the GPU was idle
+}
+
 TEST(VulkanAllocator, SparesAreReleasedBeforeRunningOutOfBudget) {
   VKFLOW_REQUIRE_VULKAN();
   vulkan::Options o = small_blocks();
@@ -60,6 +83,19 @@ TEST(VulkanAllocator, SparesAreReleasedBeforeRunningOutOfBudget) {
   EXPECT_EQ(dev.allocator().reserved(), 6ull << 20);
   auto b = dev.allocate(8ull << 20);  // fits only once the spare is released
   EXPECT_EQ(dev.allocator().reserved(), 8ull << 20);
+}
+
+TEST(VulkanAllocator, NearTheBudgetASmallerBlockHoldsTheRequest) {
+  VKFLOW_REQUIRE_VULKAN();
+  vulkan::Options o = small_blocks();
+  o.budget = 6ull << 20;
+  vulkan::VulkanDevice dev(o);
+  auto x = dev.allocate(1900 << 10), y = dev.allocate(1900 << 10);  // one 4 MiB block
+  auto z = dev.allocate(1500 << 10);  // a second 4 MiB block would pass the budget: 2 MiB instead
+  EXPECT_EQ(dev.allocator().block_count(), 2u);
+  EXPECT_EQ(dev.allocator().reserved(), 6ull << 20);
+  EXPECT_THROW(dev.allocate(1 << 20), OutOfMemory);  // what is left of both blocks is too small
+  EXPECT_LE(dev.memory().peak, 6ull << 20);
 }
 
 TEST(VulkanAllocator, FreedNeighboursCoalesce) {

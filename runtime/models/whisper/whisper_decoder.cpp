@@ -1,5 +1,6 @@
 #include "runtime/models/whisper/whisper_decoder.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -29,6 +30,7 @@ void WhisperDecoder::reset() {
   for (LayerCache& c : layers_) c.self_k = c.self_v = Tensor();
   length_ = 0;
   rows_ = 1;
+  pending_.clear();
 }
 
 void WhisperDecoder::select_rows(const std::vector<size_t>& sources) {
@@ -38,18 +40,39 @@ void WhisperDecoder::select_rows(const std::vector<size_t>& sources) {
     if (static_cast<int64_t>(sources[i]) >= rows_) throw Error("whisper decoder: row " + std::to_string(sources[i]) + " out of range");
     identity = identity && sources[i] == i;
   }
-  if (identity) return;
+  // Composes with a selection not yet applied: new row i is old row pending_[sources[i]].
+  std::vector<int32_t> rows(sources.size());
+  for (size_t i = 0; i < sources.size(); ++i) rows[i] = pending_.empty() ? static_cast<int32_t>(sources[i]) : pending_[sources[i]];
+  pending_ = identity && pending_.empty() ? std::vector<int32_t>{} : std::move(rows);
+  rows_ = static_cast<int64_t>(sources.size());
+}
+
+void WhisperDecoder::apply_selection(const Tensor& idx) {
+  // One gather per cache tensor: its rows are the table's rows (get_rows on f32 is a copy).
   auto pick = [&](const Tensor& t) {
     if (!t.defined()) return t;
-    std::vector<Tensor> parts;
-    for (size_t s : sources) parts.push_back(t.slice0(static_cast<int64_t>(s), static_cast<int64_t>(s) + 1));
-    return parts.size() == 1 ? parts[0] : ops::concat(parts, 0);
+    Shape shape = t.shape();
+    shape[0] = idx.dim(0);
+    return ops::get_rows(t.view({t.dim(0), t.numel() / t.dim(0)}), idx).view(shape);
   };
   for (LayerCache& c : layers_) {
     c.self_k = pick(c.self_k);
     c.self_v = pick(c.self_v);
   }
-  rows_ = static_cast<int64_t>(sources.size());
+  pending_.clear();
+}
+
+Tensor WhisperDecoder::upload_inputs(const std::vector<int32_t>& tokens, Shape shape) {
+  // One upload before any op is recorded: where device memory is written directly a host
+  // write waits for the queue (idle here), and a second staged upload would wait for the
+  // first one's copy. The row selection starts 256 bytes in, so its binding stays aligned.
+  const int64_t n = static_cast<int64_t>(tokens.size()), at = pending_.empty() ? n : (n + 63) / 64 * 64;
+  std::vector<int32_t> host(static_cast<size_t>(at + static_cast<int64_t>(pending_.size())), 0);
+  std::copy(tokens.begin(), tokens.end(), host.begin());
+  std::copy(pending_.begin(), pending_.end(), host.begin() + at);
+  const Tensor all = Tensor::from_host(model_->device(), DType::I32, {static_cast<int64_t>(host.size())}, host.data());
+  if (!pending_.empty()) apply_selection(all.slice0(at, static_cast<int64_t>(host.size())));
+  return all.slice0(0, n).view(std::move(shape));
 }
 
 Tensor WhisperDecoder::step(const std::vector<int32_t>& tokens) {
@@ -62,8 +85,7 @@ Tensor WhisperDecoder::step(const std::vector<int32_t>& tokens) {
                 std::to_string(hp.n_text_ctx));
   for (int32_t t : tokens)
     if (t < 0 || t >= hp.n_vocab) throw Error("whisper decoder: token id " + std::to_string(t) + " out of range");
-  Device& dev = model_->device();
-  const Tensor ids = Tensor::from_host(dev, DType::I32, {B, 1}, tokens.data());
+  const Tensor ids = upload_inputs(tokens, {B, 1});
   Tensor x = ops::add(ops::get_rows(model_->token_embedding(), ids), model_->decoder_positions().slice0(length_, length_ + 1));
 
   const auto& blocks = model_->decoder_blocks();
@@ -104,7 +126,7 @@ Tensor WhisperDecoder::forward(const std::vector<int32_t>& tokens) {
   for (int32_t t : tokens)
     if (t < 0 || t >= hp.n_vocab) throw Error("whisper decoder: token id " + std::to_string(t) + " out of range");
   Device& dev = model_->device();
-  const Tensor ids = Tensor::from_host(dev, DType::I32, {1, n}, tokens.data());
+  const Tensor ids = upload_inputs(tokens, {1, n});
   Tensor x = ops::add(ops::get_rows(model_->token_embedding(), ids),
                       model_->decoder_positions().slice0(length_, length_ + n));
 

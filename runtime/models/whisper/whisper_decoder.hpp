@@ -20,7 +20,8 @@ class WhisperDecoder {
 
   // Batched decoding (beam search): the cache holds rows() sequences of equal length.
   // step(): one more token for every row, logits [rows, 1, n_vocab]. select_rows(): the new
-  // batch's row i continues the current row sources[i] (rows may be repeated or dropped).
+  // batch's row i continues the current row sources[i] (rows may be repeated or dropped); the
+  // caches are gathered when the next step()/forward() runs, in one op per tensor.
   Tensor step(const std::vector<int32_t>& tokens);
   void select_rows(const std::vector<size_t>& sources);
   int64_t rows() const { return rows_; }
@@ -33,8 +34,13 @@ class WhisperDecoder {
     Tensor cross_k, cross_v;  // [1, H, n_audio_ctx, Dh]
     Tensor self_k, self_v;    // [rows, H, length, Dh] or undefined
   };
+  void apply_selection(const Tensor& idx);
+  // Uploads the step's token ids (and the pending row selection, then applied).
+  Tensor upload_inputs(const std::vector<int32_t>& tokens, Shape shape);
+
   const WhisperModel* model_;
   std::vector<LayerCache> layers_;
+  std::vector<int32_t> pending_;  // select_rows() not yet applied (empty: none)
   int64_t length_ = 0;
   int64_t rows_ = 1;
 };

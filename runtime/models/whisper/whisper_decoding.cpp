@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "runtime/core/error.hpp"
@@ -15,35 +16,55 @@ namespace vkflow::models::whisper {
 namespace {
 
 constexpr double kChunkSeconds = 30.0;
+using Clock = std::chrono::steady_clock;
 
 std::vector<float> logits_row(const Tensor& logits, int64_t row) {
   const int64_t n = logits.dim(1), v = logits.dim(2);
   return logits.view({n, v}).slice0(row, row + 1).to_f32();
 }
 
+// One decoder call (ops recorded or run from t0 to t1) and its read-back (t1 to now).
+void account(DecodeStats* st, Clock::time_point t0, Clock::time_point t1, size_t floats) {
+  if (!st) return;
+  const auto t2 = Clock::now();
+  st->model_calls += 1;
+  st->model_ms += std::chrono::duration<double, std::milli>(t1 - t0).count();
+  st->readback_ms += std::chrono::duration<double, std::milli>(t2 - t1).count();
+  st->readback_bytes += floats * sizeof(float);
+}
+
 // A WhisperDecoder as a search state: forks share the cross-attention K/V and the cached
 // self-attention tensors (ops never modify a tensor in place, so sharing is safe).
 class DecoderState final : public SequenceState {
  public:
-  explicit DecoderState(WhisperDecoder d) : dec_(std::move(d)) {}
-  std::unique_ptr<SequenceState> fork() const override { return std::make_unique<DecoderState>(dec_); }
+  DecoderState(WhisperDecoder d, DecodeStats* st) : dec_(std::move(d)), st_(st) {}
+  std::unique_ptr<SequenceState> fork() const override { return std::make_unique<DecoderState>(dec_, st_); }
   std::vector<float> feed(const std::vector<int32_t>& tokens) override {
+    const auto t0 = Clock::now();
     const Tensor logits = dec_.forward(tokens);
-    return logits_row(logits, logits.dim(1) - 1);
+    const auto t1 = Clock::now();
+    std::vector<float> row = logits_row(logits, logits.dim(1) - 1);
+    account(st_, t0, t1, row.size());
+    return row;
   }
   WhisperDecoder& decoder() { return dec_; }
 
  private:
   WhisperDecoder dec_;
+  DecodeStats* st_;
 };
 
 // Beam search's batch: all beams in one decoder whose cache rows are reordered each step.
 class DecoderBatch final : public BatchState {
  public:
-  explicit DecoderBatch(WhisperDecoder d) : dec_(std::move(d)) {}
+  DecoderBatch(WhisperDecoder d, DecodeStats* st) : dec_(std::move(d)), st_(st) {}
   std::vector<std::vector<float>> step(const std::vector<size_t>& sources, const std::vector<int32_t>& tokens) override {
+    const auto t0 = Clock::now();
     dec_.select_rows(sources);
-    const std::vector<float> all = dec_.step(tokens).to_f32();
+    const Tensor logits = dec_.step(tokens);
+    const auto t1 = Clock::now();
+    const std::vector<float> all = logits.to_f32();
+    account(st_, t0, t1, all.size());
     const size_t v = all.size() / tokens.size();
     std::vector<std::vector<float>> rows;
     for (size_t i = 0; i < tokens.size(); ++i) rows.emplace_back(all.begin() + i * v, all.begin() + (i + 1) * v);
@@ -52,6 +73,7 @@ class DecoderBatch final : public BatchState {
 
  private:
   WhisperDecoder dec_;
+  DecodeStats* st_;
 };
 
 std::string strip(const std::string& s) {
@@ -139,8 +161,10 @@ DecodingResult decode(const WhisperModel& model, const Tensor& audio_features, c
   cfg.n_ctx = hp.n_text_ctx;
   cfg.ignore_eot = opt.ignore_eot;
 
-  DecoderState start(WhisperDecoder(model, audio_features));
+  DecoderState start(WhisperDecoder(model, audio_features), opt.stats);
+  const auto t0 = Clock::now();
   const Tensor first = start.decoder().forward(initial);
+  const auto t1 = Clock::now();
   {
     const std::vector<float> at_sot = logits_row(first, static_cast<int64_t>(sot_index));
     const double m = *std::max_element(at_sot.begin(), at_sot.end());
@@ -149,10 +173,11 @@ DecodingResult decode(const WhisperModel& model, const Tensor& audio_features, c
     r.no_speech_prob = std::exp(double(at_sot[tok.no_speech()]) - m) / total;
   }
   std::vector<float> first_logits = logits_row(first, first.dim(1) - 1);
+  account(opt.stats, t0, t1, 2 * first_logits.size());
 
   std::vector<Hypothesis> candidates;
   if (opt.temperature == 0 && opt.beam_size > 0) {
-    DecoderBatch batch(start.decoder());
+    DecoderBatch batch(start.decoder(), opt.stats);
     candidates = beam_search(batch, std::move(first_logits), initial, opt.beam_size, opt.patience, cfg);
   } else {
     const int n = opt.temperature > 0 ? std::max(opt.best_of, 1) : 1;

@@ -15,6 +15,17 @@
 
 namespace vkflow::models::whisper {
 
+// Where a decode's time goes (benches fill it through DecodingOptions::stats): the decoder's
+// ops (recorded on Vulkan, run on the CPU) and the logits' trip to the host (the wait for
+// the device included). The rest of a decode is the host's search: filters, log-softmax,
+// top-k, bookkeeping.
+struct DecodeStats {
+  int64_t model_calls = 0;  // decoder forward()/step() calls
+  double model_ms = 0;
+  double readback_ms = 0;
+  uint64_t readback_bytes = 0;
+};
+
 struct DecodingOptions {
   std::string language = "en";      // code or name; "" = detect from the audio
   std::string task = "transcribe";  // or "translate"
@@ -30,6 +41,7 @@ struct DecodingOptions {
   int sample_len = 0;               // 0: n_text_ctx / 2
   uint64_t seed = 0;                // sampling RNG (reproducible runs)
   bool ignore_eot = false;          // never sample EOT (fixed-length benchmark runs)
+  DecodeStats* stats = nullptr;     // when set, accumulates where the time goes
 };
 
 struct DecodingResult {

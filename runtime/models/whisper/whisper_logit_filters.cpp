@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "runtime/core/error.hpp"
+#include "runtime/cpu/vec.hpp"
 
 namespace vkflow::models::whisper {
 namespace {
@@ -60,8 +61,20 @@ std::vector<int32_t> parse_suppress_tokens(const std::string& spec, const text::
   return out;
 }
 
+double log_sum_exp(const std::vector<float>& logits) {
+  const size_t n = logits.size();
+  const float m = n ? *std::max_element(logits.begin(), logits.end()) : kNegInf;
+  if (m == kNegInf) return -INFINITY;
+  // A whole vocabulary row per decoded token: std::exp in double cost more than the decoder.
+  thread_local std::vector<float> e;
+  e.resize(n);
+  for (size_t i = 0; i < n; ++i) e[i] = logits[i] - m;
+  cpu::exp_inplace(e.data(), static_cast<int64_t>(n));
+  return double(m) + std::log(cpu::sum(e.data(), static_cast<int64_t>(n)));
+}
+
 std::vector<double> log_softmax(const std::vector<float>& logits) {
-  const double lse = logsumexp(logits, 0, logits.size());
+  const double lse = log_sum_exp(logits);
   std::vector<double> out(logits.size());
   for (size_t i = 0; i < logits.size(); ++i) out[i] = double(logits[i]) - lse;
   return out;

@@ -27,7 +27,11 @@ struct LogitFilters {
   void apply(std::vector<float>& logits, const std::vector<int32_t>& tokens) const;
 };
 
-// log_softmax of one row, in double (a -inf logit stays -inf).
+// log(sum(exp(logits))) of one row: the exponentials in vectorized float (within 2 ulp),
+// summed in double; -inf when every logit is -inf. A token's log-probability is
+// double(logits[t]) - log_sum_exp(logits): no per-step vector of them is built.
+double log_sum_exp(const std::vector<float>& logits);
+// log_softmax of one row (a -inf logit stays -inf).
 std::vector<double> log_softmax(const std::vector<float>& logits);
 
 }  // namespace vkflow::models::whisper

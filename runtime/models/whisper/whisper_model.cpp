@@ -89,13 +89,16 @@ Tensor self_attention(const AttentionWeights& a, const Tensor& x, int64_t heads)
 
 }  // namespace
 
+// One position (a decoding step) has the same bytes in both layouts: a view, no copy.
 Tensor split_heads(const Tensor& x, int64_t heads) {
   const int64_t B = x.dim(0), L = x.dim(1), D = x.dim(2);
+  if (L == 1) return x.view({B, heads, 1, D / heads});
   return ops::permute(x.view({B, L, heads, D / heads}), {0, 2, 1, 3});
 }
 
 Tensor merge_heads(const Tensor& x) {
   const int64_t B = x.dim(0), H = x.dim(1), L = x.dim(2), Dh = x.dim(3);
+  if (L == 1) return x.view({B, 1, H * Dh});
   return ops::permute(x, {0, 2, 1, 3}).view({B, L, H * Dh});
 }
 

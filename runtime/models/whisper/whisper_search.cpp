@@ -7,18 +7,19 @@
 #include <numeric>
 
 #include "runtime/core/error.hpp"
+#include "runtime/cpu/thread_pool.hpp"
 
 namespace vkflow::models::whisper {
 namespace {
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
-// The filtered row's log-probabilities (EOT masked first when the run ignores it).
-std::vector<double> filtered_logprobs(std::vector<float>& logits, const std::vector<int32_t>& seq,
-                                      const SearchConfig& cfg) {
+// Filters the row (EOT masked too when the run ignores it); returns its log-sum-exp, so a
+// token's log-probability is logits[t] - lse.
+double filter_row(std::vector<float>& logits, const std::vector<int32_t>& seq, const SearchConfig& cfg) {
   if (cfg.filters) cfg.filters->apply(logits, seq);
   if (cfg.ignore_eot && cfg.eot >= 0 && cfg.eot < static_cast<int32_t>(logits.size())) logits[cfg.eot] = kNegInf;
-  return log_softmax(logits);
+  return log_sum_exp(logits);
 }
 
 int32_t argmax(const std::vector<float>& v) {
@@ -40,15 +41,21 @@ int32_t sample(const std::vector<float>& logits, double temperature, std::mt1993
   return argmax(logits);  // rounding left u past the end
 }
 
-// Indices of the k largest values, largest first (lower index first among equals).
-std::vector<int32_t> topk(const std::vector<double>& v, size_t k) {
-  std::vector<int32_t> idx(v.size());
-  std::iota(idx.begin(), idx.end(), 0);
-  k = std::min(k, idx.size());
-  std::partial_sort(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(k), idx.end(),
-                    [&](int32_t a, int32_t b) { return v[a] > v[b] || (v[a] == v[b] && a < b); });
-  idx.resize(k);
-  return idx;
+// Indices of the k largest values, largest first (lower index first among equals): one pass
+// with a sorted list of the k best so far (k is the beam size + 1). Ranking logits ranks
+// log-probabilities, which differ from them by one constant.
+std::vector<int32_t> topk(const std::vector<float>& v, size_t k) {
+  k = std::min(k, v.size());
+  std::vector<int32_t> best;
+  best.reserve(k + 1);
+  for (int32_t i = 0; i < static_cast<int32_t>(v.size()); ++i) {
+    if (best.size() == k && !(v[i] > v[best.back()])) continue;  // an equal one comes later: it ranks after
+    auto pos = best.end();
+    while (pos != best.begin() && v[i] > v[*(pos - 1)]) --pos;
+    best.insert(pos, i);
+    if (best.size() > k) best.pop_back();
+  }
+  return best;
 }
 
 std::vector<int32_t> joined(const std::vector<int32_t>& a, const std::vector<int32_t>& b) {
@@ -82,16 +89,17 @@ Hypothesis sample_sequence(SequenceState& state, std::vector<float> logits, cons
   Hypothesis h;
   std::vector<int32_t> seq = initial;
   for (int i = 0; i < cfg.sample_len; ++i) {
-    const std::vector<double> lp = filtered_logprobs(logits, seq, cfg);
+    const double lse = filter_row(logits, seq, cfg);
     const int32_t next = temperature > 0 ? sample(logits, temperature, rng) : argmax(logits);
-    h.sum_logprob += lp[next];  // EOT's own log-probability counts, as in openai-whisper
+    const double lp_next = double(logits[next]) - lse;
+    h.sum_logprob += lp_next;  // EOT's own log-probability counts, as in openai-whisper
     seq.push_back(next);
     if (next == cfg.eot) {
       h.finished = true;
       break;
     }
     h.tokens.push_back(next);
-    h.logprobs.push_back(static_cast<float>(lp[next]));
+    h.logprobs.push_back(static_cast<float>(lp_next));
     if (static_cast<int64_t>(seq.size()) > cfg.n_ctx || i + 1 == cfg.sample_len) break;
     logits = state.feed({next});
   }
@@ -119,16 +127,25 @@ std::vector<Hypothesis> beam_search(BatchState& state, std::vector<float> first_
       size_t source;
       int32_t last;
     };
+    // Each beam's row (filters, log-sum-exp, top-k over a whole vocabulary) on its own thread.
+    std::vector<double> lse(live.size());
+    std::vector<std::vector<int32_t>> top(live.size());
+    cpu::parallel_for(static_cast<int64_t>(live.size()), 1, [&](int64_t a, int64_t e) {
+      for (int64_t j = a; j < e; ++j) {
+        lse[j] = filter_row(live[j].logits, joined(initial, live[j].h.tokens), cfg);
+        top[j] = topk(live[j].logits, beams + 1);
+      }
+    });
     std::vector<Candidate> cands;
     std::map<std::vector<int32_t>, size_t> seen;
     for (size_t j = 0; j < live.size(); ++j) {
       Beam& b = live[j];
-      const std::vector<double> lp = filtered_logprobs(b.logits, joined(initial, b.h.tokens), cfg);
-      for (int32_t t : topk(lp, beams + 1)) {
+      for (int32_t t : top[j]) {
+        const double lp = double(b.logits[t]) - lse[j];
         Candidate c{b.h, j, t};
-        c.h.sum_logprob += lp[t];
+        c.h.sum_logprob += lp;
         c.h.tokens.push_back(t);
-        c.h.logprobs.push_back(static_cast<float>(lp[t]));
+        c.h.logprobs.push_back(static_cast<float>(lp));
         auto [it, fresh] = seen.emplace(c.h.tokens, cands.size());
         if (fresh)
           cands.push_back(std::move(c));

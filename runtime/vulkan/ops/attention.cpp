@@ -4,6 +4,9 @@
 // head rows (head dims multiples of 4, the default where it applies). shaders/attention_coop.comp: flash-style tiles on NV cooperative
 // matrices (fast path with matrix cores, head dims <= 160, >= 16 query rows;
 // only with VKFLOW_VK_ATTN=coop: slower than attention.comp on the H200).
+// shaders/attention_decode.comp: up to 8 query rows (decoding), a workgroup per row with
+// its invocations over the keys.
+#include <algorithm>
 #include <bit>
 #include <cstdlib>
 #include <string>
@@ -14,6 +17,11 @@
 
 namespace vkflow::vulkan {
 namespace {
+
+// Up to this many query rows take attention_decode.comp (VKFLOW_VK_ATTN_DECODE=0: never);
+// keys per workgroup when they are split: VKFLOW_VK_ATTN_SPLIT_KEYS (default 192).
+constexpr int64_t kDecodeMaxRows = 8;
+bool decode_kernel_on() { return env_knob("VKFLOW_VK_ATTN_DECODE", 1, 0, 1) != 0; }
 
 void attention(VulkanDevice& dev, const OpCall& c) {
   const auto& ap = params_of<ops::AttentionParams>(c);
@@ -32,6 +40,29 @@ void attention(VulkanDevice& dev, const OpCall& c) {
   if (p.has_mask) {
     auto ms = broadcast_strides(mask.shape(), {B, H, Lq, Lk});
     for (int i = 0; i < 4; ++i) p.ms[i] = checked_u32(ms[i], "mask stride");
+  }
+  if (Lq <= kDecodeMaxRows && decode_kernel_on()) {
+    // A workgroup per query row, its invocations over the keys (attention_decode.comp).
+    // Long key sequences (the 1500 audio positions) also split the keys over workgroups, so
+    // a single row's 20 heads still fill a large GPU; attention_combine.comp merges them.
+    uint32_t wg = Dv <= 128 ? 128 : 256;
+    uint32_t vec4 = D % 4 == 0 && dev.device_offset(k) % 16 == 0;
+    const int64_t per_split = env_knob("VKFLOW_VK_ATTN_SPLIT_KEYS", 192, 16, 1 << 20);
+    uint32_t splits = static_cast<uint32_t>(std::clamp<int64_t>((Lk + per_split - 1) / per_split, 1, 16));
+    const auto& pipe = dev.pipeline("attention_decode", 5, sizeof(p),
+                                    {wg, static_cast<uint32_t>(D), static_cast<uint32_t>(Dv), vec4, splits});
+    const uint32_t bh = checked_u32(B * H, "batch*heads");
+    if (splits == 1) {
+      dev.dispatch(pipe, {in(q), in(k), in(v), in(or_dummy(dev, mask)), out(c.outputs[0])}, p, p.Lq, bh, 1, flops);
+      return;
+    }
+    const int64_t rows = B * H * Lq;
+    Tensor part = Tensor::empty(dev, DType::F32, {rows * splits * (Dv + 2)});
+    dev.dispatch(pipe, {in(q), in(k), in(v), in(or_dummy(dev, mask)), out(part)}, p, p.Lq * splits, bh, 1, flops);
+    struct { uint32_t rows, dv, splits; } cp{checked_u32(rows, "attention rows"), static_cast<uint32_t>(Dv), splits};
+    const Grid gr = grid_for(static_cast<uint64_t>(rows), 1);
+    dev.dispatch(dev.pipeline("attention_combine", 2, sizeof(cp), {64}), {in(part), out(c.outputs[0])}, cp, gr.x, gr.y);
+    return;
   }
   if (Lq >= 16 && D <= 160 && Dv <= 160) {
     // Off unless VKFLOW_VK_ATTN=coop: on an H200 it measured slower than attention.comp

@@ -6,6 +6,14 @@
 
 namespace vkflow::vulkan {
 
+int64_t env_knob(const char* name, int64_t fallback, int64_t lo, int64_t hi) {
+  const char* e = std::getenv(name);
+  if (!e || !*e) return fallback;
+  char* end = nullptr;
+  const long long v = std::strtoll(e, &end, 10);
+  return (*end == 0 && v >= lo && v <= hi) ? v : fallback;
+}
+
 Grid grid_for(uint64_t n, uint32_t wg) {
   uint64_t groups = std::max<uint64_t>(1, (n + wg - 1) / wg);
   Grid g;

@@ -36,6 +36,9 @@ Strided coalesce(std::vector<int64_t> dims, std::vector<std::vector<int64_t>> st
 void to_push(const Strided& s, uint32_t& rank, uint32_t* dims, std::vector<uint32_t*> strides,
              const std::string& op);
 uint32_t checked_u32(int64_t v, const std::string& what);
+// An integer tuning knob from the environment (bench A/B runs); `fallback` when unset or not
+// a number in [lo, hi].
+int64_t env_knob(const char* name, int64_t fallback, int64_t lo, int64_t hi);
 
 // Calls fn(first, count) over [0, n) in windows whose byte size (elements * elem_bytes)
 // stays below maxStorageBufferRange and whose starts stay aligned for binding offsets.

@@ -60,9 +60,27 @@ GemmKernel pick_gemm_kernel(const VulkanDevice& dev, const GemmArgs& g) {
 }
 }  // namespace
 
+// A few rows times an [N,K] weight (decoding): matvec.comp splits K over a workgroup per
+// few output columns instead of padding M to a GEMM tile. Bench knobs: VKFLOW_VK_MATVEC=0
+// (off), VKFLOW_VK_MATVEC_COLS (columns per workgroup, default 4), VKFLOW_VK_MATVEC_THREADS
+// (invocations per workgroup, a power of two, default 64).
+constexpr int64_t kMatvecMaxRows = 8;
+bool use_matvec(const GemmArgs& g) {
+  if (g.M > kMatvecMaxRows || !g.trans_b || g.w_batched || g.batch != 1) return false;
+  return env_knob("VKFLOW_VK_MATVEC", 1, 0, 1) != 0;
+}
+GemmKernel matvec_kernel(const VulkanDevice& dev, DType w) {
+  uint32_t cols = static_cast<uint32_t>(env_knob("VKFLOW_VK_MATVEC_COLS", 4, 1, 8));
+  uint32_t threads = static_cast<uint32_t>(env_knob("VKFLOW_VK_MATVEC_THREADS", 64, 32, 256));
+  // Partial sums: 8 rows x cols x (threads + 1) floats of shared memory.
+  if ((threads & (threads - 1)) || 32ull * cols * (threads + 1) > dev.info().max_shared_memory) cols = 4, threads = 64;
+  return {"matvec_" + std::string(dtype_name(w)), {threads, cols}, 1, cols};
+}
+
 void gemm(VulkanDevice& dev, const GemmArgs& g) {
   if (!weight_dtype_supported(g.w.dtype())) throw Unsupported("Vulkan matmul: weight dtype " + std::string(dtype_name(g.w.dtype())));
-  GemmKernel kern = pick_gemm_kernel(dev, g);
+  const bool matvec = use_matvec(g);
+  GemmKernel kern = matvec ? matvec_kernel(dev, g.w.dtype()) : pick_gemm_kernel(dev, g);
   const auto& pipe = dev.pipeline(kern.shader, 4, sizeof(Push), kern.spec);
 
   Push p{};
@@ -80,6 +98,9 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
   p.vec4_w = g.w.dtype() == DType::F32 && (g.trans_b ? g.K % 4 == 0 : g.N % 4 == 0) && dev.device_offset(g.w) % 16 == 0;
   if (kern.packed_half_w && g.w.dtype() != DType::F32)
     p.vec4_w = g.trans_b && g.K % 4 == 0 && dev.device_offset(g.w) % 4 == 0;
+  // matvec.comp also loads 16-bit weights 8 at a time (16 bytes) where rows allow it.
+  if (matvec && (g.w.dtype() == DType::F16 || g.w.dtype() == DType::BF16))
+    p.vec4_w = g.K % 8 == 0 && dev.device_offset(g.w) % 16 == 0;
 
   // Weights above maxStorageBufferRange are bound as windows of whole rows ([N,K] layout);
   // the output and bias stay whole and the shader offsets its writes by n_off.
@@ -99,6 +120,11 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
     p.n_off = static_cast<uint32_t>(n0);
     bool window = rows < uint64_t(g.N);
     Arg w{&g.w, false, window ? n0 * row_bytes : 0, window ? n * row_bytes : 0};
+    if (matvec) {
+      const Grid gr = grid_for((n + kern.bn - 1) / kern.bn, 1);
+      dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c)}, p, gr.x, gr.y, 1, flops_per_col * double(n));
+      continue;
+    }
     uint32_t gx = static_cast<uint32_t>((n + kern.bn - 1) / kern.bn), gy = static_cast<uint32_t>((g.M + kern.bm - 1) / kern.bm);
     dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c)}, p, gx, gy, checked_u32(g.batch, "matmul batch"),
                  flops_per_col * double(n));
