@@ -3,9 +3,9 @@
 // markdown table.
 //   ops_bench [--device cpu|vulkanN] [--filter substring] [--min-time seconds] [--kernels old,auto]
 // --kernels runs every case once per value of the Vulkan GEMM/conv switches (VKFLOW_VK_GEMM and
-// VKFLOW_VK_CONV set to it: old|auto|l|m|n|s|basic; "old" also sets VKFLOW_VK_ATTN_BLOCK=0),
-// e.g. `--filter sd15 --kernels old,auto` times SD1.5's linear, conv and attention shapes on
-// the first kernels and on the pipelined tensor-core tiles / blocked attention.
+// VKFLOW_VK_CONV set to it: old|auto|tiles|l|m|n|s|basic; "old" also sets VKFLOW_VK_ATTN_BLOCK=0),
+// e.g. `--filter sd15 --kernels old,tiles` times SD1.5's linear, conv and attention shapes on
+// the first kernels (and attention.comp) and on the pipelined tensor-core tiles (and blocked attention).
 #include <CLI/CLI.hpp>
 
 #include <chrono>

@@ -14,7 +14,7 @@
 const uint QA = BM * BK / 4 / THREADS, RB = BN * BK / THREADS;
 const uint ROWS_A = THREADS / (BK / 4), ROWS_B = THREADS / BN;
 shared ivec4 ktab[2 * BK];
-vec4 ra[QA];
+WQUAD ra[QA];
 float rb[RB];
 uint g_group, g_m0, g_M, g_K;
 ivec4 g_px;
@@ -24,10 +24,13 @@ void fetch_slice(uint kt) {
   const bool packed = p.vec4_w != 0u;
   [[unroll]] for (uint i = 0; i < QA; ++i) {
     uint m = g_m0 + r + i * ROWS_A, k = k0 + q, e = (g_group * g_M + m) * g_K + k;
-    if (packed)  // K % 4 == 0: the quad is all in or all out
-      ra[i] = (m < g_M && k < g_K) ? dequant4(e, true) : vec4(0.0);
-    else
-      [[unroll]] for (uint c = 0; c < 4; ++c) ra[i][c] = (m < g_M && k + c < g_K) ? dequant(e + c) : 0.0;
+    if (packed) {  // K % 4 == 0: the quad is all in or all out
+      ra[i] = (m < g_M && k < g_K) ? wquad_load(e) : wquad_from(vec4(0.0));
+    } else {
+      vec4 v;
+      [[unroll]] for (uint c = 0; c < 4; ++c) v[c] = (m < g_M && k + c < g_K) ? dequant(e + c) : 0.0;
+      ra[i] = wquad_from(v);
+    }
   }
   const uint kb = (kt & 1u) * BK, bn = tid % BN, bk = tid / BN;
   [[unroll]] for (uint i = 0; i < RB; ++i) rb[i] = x_at(ktab[kb + bk + i * ROWS_B], g_px);
@@ -38,7 +41,8 @@ void stash_slice(uint a_off, uint b_off) {
   const uint tid = gl_LocalInvocationID.x, q = (tid % (BK / 4)) * 4, r = tid / (BK / 4);
   [[unroll]] for (uint i = 0; i < QA; ++i) {
     uint o = a_off + (r + i * ROWS_A) * SK + q;
-    [[unroll]] for (uint e = 0; e < 4; ++e) As[o + e] = float16_t(ra[i][e]);
+    f16vec4 h = wquad_h(ra[i]);
+    [[unroll]] for (uint e = 0; e < 4; ++e) As[o + e] = h[e];
   }
   const uint bn = tid % BN, bk = tid / BN;
   [[unroll]] for (uint i = 0; i < RB; ++i) Bs[b_off + (bk + i * ROWS_B) * SN + bn] = float16_t(rb[i]);

@@ -24,6 +24,20 @@ shared float Cs[NSG * 256];  // one 16x16 output fragment per subgroup on its wa
 #define COOP_READ(id, i) float(id == 0u ? As[i] : Bs[i])
 #include "coop.glsl"
 
+// Weight quads in registers between fetch and stash: f16 weights stay packed (two words, no
+// conversions on the way to shared memory); other types as vec4.
+#if WTYPE == WT_F16
+#define WQUAD uvec2
+WQUAD wquad_from(vec4 v) { return uvec2(packHalf2x16(v.xy), packHalf2x16(v.zw)); }
+WQUAD wquad_load(uint e) { return uvec2(W_WORDS(e >> 1), W_WORDS((e >> 1) + 1u)); }  // packed: e % 4 == 0
+f16vec4 wquad_h(WQUAD q) { return f16vec4(unpackFloat2x16(q.x), unpackFloat2x16(q.y)); }
+#else
+#define WQUAD vec4
+WQUAD wquad_from(vec4 v) { return v; }
+WQUAD wquad_load(uint e) { return dequant4(e, true); }
+f16vec4 wquad_h(WQUAD q) { return f16vec4(q); }
+#endif
+
 // Global -> registers for K slice kt (zeros past M, N, K).
 void fetch_slice(uint kt);
 // Registers -> the shared slice at As[a_off..], Bs[b_off..].

@@ -186,13 +186,15 @@ void force_env(OpCase& c, std::vector<std::pair<std::string, std::string>> vars)
   };
 }
 
-// The pipelined tensor-core tiles (l 128x128, m 128x64, n 64x128, s 64x64; one or two shared
-// slices) forced one by one on ragged M, N, K edges, every weight layout and float dtype.
+// The opt-in pipelined tensor-core tiles (l 128x128, m 128x64, n 64x128, s 64x64; one or two
+// shared slices) forced one by one on ragged M, N, K edges, every weight layout and float dtype.
 // On llvmpipe they run as scalar stand-ins with VKFLOW_VK_COOP_EMULATE=1.
 void add_coop_tile_cases(std::vector<OpCase>& out) {
   using Env = std::vector<std::pair<std::string, std::string>>;
   auto gemm = [](std::string tile, std::string stages = "2") { return Env{{"VKFLOW_VK_GEMM", tile}, {"VKFLOW_VK_GEMM_STAGES", stages}}; };
   auto conv = [](std::string tile, std::string stages = "2") { return Env{{"VKFLOW_VK_CONV", tile}, {"VKFLOW_VK_GEMM_STAGES", stages}}; };
+  add_linear(out, "linear/coop_tiles_auto", {2, 40, 64}, 50, DType::F16, true);  // the per-shape pick
+  force_env(out.back(), Env{{"VKFLOW_VK_GEMM", "tiles"}});
   add_linear(out, "linear/coop_tile_l", {150, 72}, 140, DType::F32, true);
   force_env(out.back(), gemm("l"));
   add_linear(out, "linear/coop_tile_m", {2, 100, 64}, 70, DType::F32, false);

@@ -1,7 +1,7 @@
 // Memory-efficient attention on Vulkan, never an Lq x Lk buffer. shaders/attention.comp: one
 // invocation per query row, K/V streamed through shared memory, online softmax (every
 // device and path); shaders/attention_blk.comp: the same with keys in blocks of 16 and vec4
-// head rows (head dims multiples of 4, the default where it applies). shaders/attention_coop.comp: flash-style tiles on NV cooperative
+// head rows (head dims multiples of 4 up to 80, the default where it applies). shaders/attention_coop.comp: flash-style tiles on NV cooperative
 // matrices (fast path with matrix cores, head dims <= 160, >= 16 query rows;
 // only with VKFLOW_VK_ATTN=coop: slower than attention.comp on the H200).
 // shaders/attention_decode.comp: up to 8 query rows (decoding), a workgroup per row with
@@ -86,10 +86,11 @@ void attention(VulkanDevice& dev, const OpCall& c) {
       }
     }
   }
-  // Head dims in multiples of 4 up to 192 (K/V tile of 16 keys <= 24 KiB): keys in blocks of
-  // 16 with vec4 shared reads (attention_blk.comp); VKFLOW_VK_ATTN_BLOCK=0 keeps attention.comp.
+  // Head dims in multiples of 4 up to 80: keys in blocks of 16 with vec4 shared reads
+  // (attention_blk.comp). On an H200 it won at 80 (0.56 vs 0.59 ms), tied at 40 and was 4x
+  // slower at 160 (register spills). VKFLOW_VK_ATTN_BLOCK=0 keeps attention.comp.
   const char* blk = std::getenv("VKFLOW_VK_ATTN_BLOCK");
-  if (D % 4 == 0 && Dv % 4 == 0 && D + Dv <= 384 && !(blk && std::string(blk) == "0")) {
+  if (D % 4 == 0 && Dv % 4 == 0 && D <= 80 && Dv <= 80 && !(blk && std::string(blk) == "0")) {
     uint32_t wg = 64;
     const auto& pipe = dev.pipeline("attention_blk", 5, sizeof(p), {wg, static_cast<uint32_t>(D), static_cast<uint32_t>(Dv)});
     dev.dispatch(pipe, {in(q), in(k), in(v), in(or_dummy(dev, mask)), out(c.outputs[0])}, p,

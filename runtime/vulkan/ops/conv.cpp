@@ -1,9 +1,9 @@
 // conv2d, conv_transpose2d, conv1d, conv_transpose1d on Vulkan as implicit GEMMs, 1-D
 // convolutions as H = 1. Weights f32/f16/bf16. Kernels: shaders/conv2d.comp (fp32 tiles, or
 // fp16-staged tiles on the fast path) and, for forward convolutions on the fast path of a
-// device with NV cooperative matrices, the pipelined tiles of shaders/conv2d_coop2.comp
-// (VKFLOW_VK_CONV=old: the first shaders/conv2d_coop.comp; =l|m|n|s forces a tile; =basic
-// keeps every convolution on conv2d.comp).
+// device with NV cooperative matrices, shaders/conv2d_coop.comp (VKFLOW_VK_CONV=tiles|l|m|n|s:
+// the pipelined tiles of shaders/conv2d_coop2.comp, opt-in as they measured slower on an
+// H200; =basic keeps every convolution on conv2d.comp).
 #include "runtime/ops/conv.hpp"
 #include "runtime/vulkan/ops/coop_tiles.hpp"
 #include "runtime/vulkan/ops/kernel_util.hpp"

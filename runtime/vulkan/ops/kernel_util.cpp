@@ -65,7 +65,7 @@ Coop coop_mode(const VulkanDevice& dev, const char* env, bool coop_by_default, b
   std::string s = v ? v : "";
   if (tiles && coop_tile_value(v)) s = "coop";  // old kernel or a forced tile: still coop
   if (!s.empty() && s != "auto" && s != "basic" && s != "coop")
-    throw Error(std::string(env) + " must be auto, basic, coop" + (tiles ? ", old, l, m, n or s" : " or") + ", not '" + s + "'");
+    throw Error(std::string(env) + " must be auto, basic, coop" + (tiles ? ", old, tiles, l, m, n or s" : " or") + ", not '" + s + "'");
   if (s == "basic" || ((s.empty() || s == "auto") && !coop_by_default)) return Coop::None;
   if (!dev.fast()) return Coop::None;
   const char* emu = std::getenv("VKFLOW_VK_COOP_EMULATE");

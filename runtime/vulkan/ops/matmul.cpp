@@ -41,9 +41,9 @@ struct GemmKernel {
   bool packed_half_w = false;  // the shader reads f16/bf16 weights as whole words (coop2)
 };
 
-// Float weights on the fast path with NV cooperative matrices run the pipelined coop tiles
-// (VKFLOW_VK_GEMM=auto|l|m|n|s; =old: the first 64x64 coop kernel; =basic: fp16-staged
-// tiles). Block-quantized weights keep the 64x64 coop kernel on matrix cores.
+// The fast path with NV cooperative matrices runs the first 64x64 coop kernel (default,
+// =old); float weights may opt into the pipelined coop tiles (VKFLOW_VK_GEMM=tiles|l|m|n|s,
+// slower on an H200); =basic: fp16-staged tiles.
 GemmKernel pick_gemm_kernel(const VulkanDevice& dev, const GemmArgs& g) {
   std::string t(dtype_name(g.w.dtype()));
   Coop coop = coop_mode(dev, "VKFLOW_VK_GEMM", true, true);
