@@ -32,7 +32,8 @@ inline std::vector<int32_t> whisper_tokens(const std::string& name) {
 
 // The 8.2 MB whisper.cpp fixture model is not committed (it would push the repo past its
 // size budget): it is taken from tests/data/whisper/ when copied there, else from the shared
-// fixtures beside the checkout (present in CI). "" when neither exists.
+// fixtures beside the checkout when they are there. "" when neither exists: the tests that
+// need the model then skip and say so.
 inline std::filesystem::path whisper_tiny_bin() {
   for (const auto& p : {data_dir() / "whisper" / "ggml-model-f16.bin",
                         source_dir() / ".." / "shared" / "fixtures" / "whisper_tiny" / "ggml-model-f16.bin"})
