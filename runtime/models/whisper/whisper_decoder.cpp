@@ -75,6 +75,25 @@ Tensor WhisperDecoder::upload_inputs(const std::vector<int32_t>& tokens, Shape s
   return all.slice0(0, n).view(std::move(shape));
 }
 
+Tensor WhisperDecoder::embed(const std::vector<int32_t>& tokens, Shape shape) {
+  const Hparams& hp = model_->hparams();
+  for (int32_t t : tokens)
+    if (t < 0 || t >= hp.n_vocab) throw Error("whisper decoder: token id " + std::to_string(t) + " out of range");
+  const int64_t n = static_cast<int64_t>(shape.back());
+  const Tensor ids = upload_inputs(tokens, std::move(shape));
+  return ops::add(ops::get_rows(model_->token_embedding(), ids), model_->decoder_positions().slice0(length_, length_ + n));
+}
+
+Tensor WhisperDecoder::self_attention_queries(const BlockWeights& b, LayerCache& c, const Tensor& h) const {
+  const int64_t H = model_->hparams().n_text_head;
+  Tensor q = split_heads(ops::linear(h, b.attn.q_w, b.attn.q_b), H);
+  Tensor k = split_heads(ops::linear(h, b.attn.k_w), H);
+  Tensor v = split_heads(ops::linear(h, b.attn.v_w, b.attn.v_b), H);
+  c.self_k = c.self_k.defined() ? ops::concat({c.self_k, k}, 2) : k;
+  c.self_v = c.self_v.defined() ? ops::concat({c.self_v, v}, 2) : v;
+  return q;
+}
+
 Tensor WhisperDecoder::step(const std::vector<int32_t>& tokens) {
   const Hparams& hp = model_->hparams();
   const int64_t B = static_cast<int64_t>(tokens.size()), D = hp.n_text_state;
@@ -83,10 +102,7 @@ Tensor WhisperDecoder::step(const std::vector<int32_t>& tokens) {
   if (length_ + 1 > hp.n_text_ctx)
     throw Error("whisper decoder: " + std::to_string(length_ + 1) + " tokens exceed the text context of " +
                 std::to_string(hp.n_text_ctx));
-  for (int32_t t : tokens)
-    if (t < 0 || t >= hp.n_vocab) throw Error("whisper decoder: token id " + std::to_string(t) + " out of range");
-  const Tensor ids = upload_inputs(tokens, {B, 1});
-  Tensor x = ops::add(ops::get_rows(model_->token_embedding(), ids), model_->decoder_positions().slice0(length_, length_ + 1));
+  Tensor x = embed(tokens, {B, 1});
 
   const auto& blocks = model_->decoder_blocks();
   for (size_t l = 0; l < blocks.size(); ++l) {
@@ -94,11 +110,7 @@ Tensor WhisperDecoder::step(const std::vector<int32_t>& tokens) {
     LayerCache& c = layers_[l];
     // Self-attention: each row's one query sees its own cached keys (no mask needed).
     Tensor h = ops::layer_norm(x, b.attn_ln_w, b.attn_ln_b);
-    Tensor q = split_heads(ops::linear(h, b.attn.q_w, b.attn.q_b), hp.n_text_head);
-    Tensor k = split_heads(ops::linear(h, b.attn.k_w), hp.n_text_head);
-    Tensor v = split_heads(ops::linear(h, b.attn.v_w, b.attn.v_b), hp.n_text_head);
-    c.self_k = ops::concat({c.self_k, k}, 2);
-    c.self_v = ops::concat({c.self_v, v}, 2);
+    Tensor q = self_attention_queries(b, c, h);
     Tensor o = ops::attention(q, c.self_k, c.self_v);
     x = ops::add(x, ops::linear(merge_heads(o), b.attn.o_w, b.attn.o_b));
 
@@ -123,12 +135,8 @@ Tensor WhisperDecoder::forward(const std::vector<int32_t>& tokens) {
   if (length_ + n > hp.n_text_ctx)
     throw Error("whisper decoder: " + std::to_string(length_ + n) + " tokens exceed the text context of " +
                 std::to_string(hp.n_text_ctx));
-  for (int32_t t : tokens)
-    if (t < 0 || t >= hp.n_vocab) throw Error("whisper decoder: token id " + std::to_string(t) + " out of range");
   Device& dev = model_->device();
-  const Tensor ids = upload_inputs(tokens, {1, n});
-  Tensor x = ops::add(ops::get_rows(model_->token_embedding(), ids),
-                      model_->decoder_positions().slice0(length_, length_ + n));
+  Tensor x = embed(tokens, {1, n});
 
   // New queries see every cached key plus the new ones up to themselves.
   const int64_t total = length_ + n;
@@ -148,11 +156,7 @@ Tensor WhisperDecoder::forward(const std::vector<int32_t>& tokens) {
     const BlockWeights& b = blocks[l];
     LayerCache& c = layers_[l];
     Tensor h = ops::layer_norm(x, b.attn_ln_w, b.attn_ln_b);
-    Tensor q = split_heads(ops::linear(h, b.attn.q_w, b.attn.q_b), hp.n_text_head);
-    Tensor k = split_heads(ops::linear(h, b.attn.k_w), hp.n_text_head);
-    Tensor v = split_heads(ops::linear(h, b.attn.v_w, b.attn.v_b), hp.n_text_head);
-    c.self_k = c.self_k.defined() ? ops::concat({c.self_k, k}, 2) : k;
-    c.self_v = c.self_v.defined() ? ops::concat({c.self_v, v}, 2) : v;
+    Tensor q = self_attention_queries(b, c, h);
     Tensor o = ops::attention(q, c.self_k, c.self_v, mask, causal);
     x = ops::add(x, ops::linear(merge_heads(o), b.attn.o_w, b.attn.o_b));
 

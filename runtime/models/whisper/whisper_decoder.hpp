@@ -37,6 +37,10 @@ class WhisperDecoder {
   void apply_selection(const Tensor& idx);
   // Uploads the step's token ids (and the pending row selection, then applied).
   Tensor upload_inputs(const std::vector<int32_t>& tokens, Shape shape);
+  // Token plus position embeddings of `tokens` (checked against the vocabulary) as `shape`.
+  Tensor embed(const std::vector<int32_t>& tokens, Shape shape);
+  // Self-attention projections of h: appends the new keys/values to c, returns the queries.
+  Tensor self_attention_queries(const BlockWeights& b, LayerCache& c, const Tensor& h) const;
 
   const WhisperModel* model_;
   std::vector<LayerCache> layers_;
