@@ -164,6 +164,7 @@ void CommandStream::dispatch(const Pipeline& p, const std::vector<BufferRange>& 
   ++total_dispatches_;
   work_ += work;
   uint32_t max_d = policy_.max_dispatches;
+  if (in_flight_.size() < 2) max_d = std::min(max_d, policy_.starved_dispatches);
   if (!ctx_.push_descriptor_fn()) max_d = std::min(max_d, kPoolSets);
   if (dispatches_ >= max_d || work_ >= policy_.max_work) submit();
 }

@@ -31,6 +31,10 @@ struct BufferRange {
 
 struct SubmitPolicy {
   uint32_t max_dispatches = 256;
+  // While fewer than two submissions are in flight the GPU is (nearly) idle: hand it work
+  // after this many dispatches so it runs while the host records the rest. Decoders that wait
+  // on every step gain most (Whisper turbo on an H200: 1.39 -> 0.92 ms/token at 16).
+  uint32_t starved_dispatches = 16;
   double max_work = 2e11;  // FLOPs (or bytes) per submission
 };
 

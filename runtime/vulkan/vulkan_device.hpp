@@ -37,7 +37,7 @@ struct Options {
   std::optional<Path> path;       // default: env VKFLOW_VK_PATH=fp32|fast, else fast if available
   bool force_staging = false;     // env VKFLOW_VK_STAGING=1: never map device memory directly
   uint64_t staging_chunk = 16ull << 20;
-  vk::SubmitPolicy submit;        // env VKFLOW_VK_SUBMIT_DISPATCHES overrides max_dispatches
+  vk::SubmitPolicy submit;        // env VKFLOW_VK_SUBMIT_DISPATCHES / _STARVED_DISPATCHES override
 };
 
 class VulkanDevice;
