@@ -27,7 +27,7 @@ float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
 }  // namespace
 
 TEST(WhisperMel, ShortClipMatchesOpenaiWhisper) {
-  const auto a = vkflow::media::read_audio(vkflow::test::data_dir() / "dsp/speech_6s.wav");
+  const auto a = vkflow::media::read_audio(vkflow::test::data_dir() / "media" / "speech_6s.wav");
   ASSERT_EQ(a.sample_rate, 16000);
   ASSERT_EQ(a.num_channels(), 1);
   const LogMel mel = log_mel_spectrogram(pad_or_trim(a.channels[0]), 80);
