@@ -30,18 +30,24 @@ def sdcpp(name):
         return None
     # sd.cpp's progress line ("\r|===| 3/20 - 5.47it/s"): one time per step, the first step's
     # includes building the Vulkan pipelines.
-    steps = []
-    for k, v, unit in re.findall(r"(\d+)/\d+ - ([\d.]+)(it/s|s/it)", s):
-        t = float(v)
-        steps.append(1.0 / t if unit == "it/s" else t)
+    # Only the sampler's bars: the tiled VAE decode prints bars of its own (tiles, not steps).
+    # Its rate is a running average, so steps 2..N come from the sampling time instead.
+    end = s.find("sampling completed")
+    bars = re.findall(r"(\d+)/(\d+) - ([\d.]+)(it/s|s/it)", s[:end] if end >= 0 else s)
+    first = None
+    if bars:
+        _, _, v, unit = bars[0]
+        first = 1.0 / float(v) if unit == "it/s" else float(v)
+    n = int(bars[-1][1]) if bars else 0
+    sampling = num(r"sampling completed, taking ([\d.]+)s", s)
     vram, wall = common(s)
-    rest = steps[1:] if len(steps) > 1 else steps
+    per_step = (sampling - first) / (n - 1) if sampling is not None and first is not None and n > 1 else first
     return {
         "load_s": num(r"loading tensors completed, taking ([\d.]+)s", s),
         "text_s": num(r"get_learned_condition completed, taking ([\d.]+)s", s),
-        "first_step_s": steps[0] if steps else None,
-        "s_per_step": sum(rest) / len(rest) if rest else None,
-        "sampling_s": num(r"sampling completed, taking ([\d.]+)s", s),
+        "first_step_s": first,
+        "s_per_step": per_step,
+        "sampling_s": sampling,
         "vae_s": num(r"decode_first_stage completed, taking ([\d.]+)s", s),
         "total_s": num(r"generate_image completed in ([\d.]+)s", s),
         "vram_mib": vram, "wall_s": wall, "rc": num(r"rc: (\d+)", s, last=True, cast=int),
