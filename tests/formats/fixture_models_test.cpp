@@ -64,8 +64,7 @@ std::vector<Expect> fixtures() {
   };
   from_head("whisper_tiny__hf__model.safetensors.head", tmp / "whisper_hf" / "model.safetensors");
   e.push_back({tmp / "whisper_hf", "whisper", "hf", {{"n_mels", 80}, {"multilingual", true}, {"encoder_layers", 2}}});
-  if (!test::whisper_tiny_bin().empty())  // 8 MB, not committed (see tests/whisper/whisper_fixture.hpp)
-    e.push_back({test::whisper_tiny_bin(), "whisper", "ggml", {{"n_mels", 80}, {"d_model", 64}, {"decoder_layers", 2}}});
+  e.push_back({test::whisper_tiny_bin(), "whisper", "ggml", {{"n_mels", 80}, {"d_model", 64}, {"decoder_layers", 2}}});
   return e;
 }
 

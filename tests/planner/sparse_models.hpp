@@ -1,7 +1,7 @@
 #pragma once
 // Full-size model files with real headers and no data on disk: the header is written and the
 // file is extended with ftruncate, so a 23 GB FLUX checkpoint costs a few kilobytes. Tensor
-// lists come from the manifests in tests/data/manifests (copied from the shared fixtures).
+// lists come from the manifests in tests/data/formats/manifests (copied from the shared fixtures).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -27,7 +27,7 @@ struct SparseTensor {
 };
 
 inline nlohmann::json read_manifest(const std::string& file) {
-  std::ifstream f(data_dir() / "manifests" / file);
+  std::ifstream f(data_dir() / "formats" / "manifests" / file);
   if (!f) throw std::runtime_error("missing manifest " + file);
   return nlohmann::json::parse(f);
 }

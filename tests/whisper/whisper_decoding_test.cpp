@@ -26,7 +26,6 @@ const text::WhisperTokenizer& tok() { return text::WhisperTokenizer::embedded(tr
 
 class WhisperDecodingTest : public ::testing::Test {
  protected:
-  void SetUp() override { VKFLOW_REQUIRE_WHISPER_TINY(); }
   Device& cpu() { return *test_devices().front(); }
   const WhisperModel& model() {
     static const WhisperModel m = WhisperModel::load(whisper_tiny("bin"), *test_devices().front());

@@ -30,22 +30,15 @@ inline std::vector<int32_t> whisper_tokens(const std::string& name) {
   return out;
 }
 
-// The 8.2 MB whisper.cpp fixture model is not committed (it would push the repo past its
-// size budget): it is taken from tests/data/whisper/ when copied there, else from the shared
-// fixtures beside the checkout when they are there. "" when neither exists: the tests that
-// need the model then skip and say so.
-inline std::filesystem::path whisper_tiny_bin() {
-  for (const auto& p : {data_dir() / "whisper" / "ggml-model-f16.bin",
-                        source_dir() / ".." / "shared" / "fixtures" / "whisper_tiny" / "ggml-model-f16.bin"})
-    if (std::filesystem::exists(p)) return p;
-  return {};
-}
+// The whisper.cpp fixture model, committed xz-packed (ggml-model-f16.bin.tar.xz, unpacked when
+// CMake configures).
+inline std::filesystem::path whisper_tiny_bin() { return data_dir() / "whisper" / "ggml-model-f16.bin"; }
 
-// Tests that need the model start with this.
-#define VKFLOW_REQUIRE_WHISPER_TINY()                                                          \
-  if (::vkflow::test::whisper_tiny_bin().empty())                                              \
-  GTEST_SKIP() << "whisper_tiny ggml-model-f16.bin not found (copy it from "                    \
-                  "shared/fixtures/whisper_tiny/ into tests/data/whisper/)"
+// The fixture's HF folder as the tests rebuild it (tests/whisper/hf_folder.hpp).
+inline void write_whisper_tiny_hf(const formats::ModelFile& bin, const std::filesystem::path& dir) {
+  write_whisper_hf_folder(bin, data_dir() / "whisper" / "hf",
+                          data_dir() / "formats" / "fixture_heads" / "whisper_tiny__hf__model.safetensors.head", dir);
+}
 
 // "bin" or "hf".
 inline const formats::ModelFile& whisper_tiny(const std::string& layout) {
@@ -53,7 +46,7 @@ inline const formats::ModelFile& whisper_tiny(const std::string& layout) {
   if (layout == "bin") return bin;
   static const formats::ModelFile hf = [] {
     const auto dir = scratch_dir("whisper_tiny_hf");
-    write_whisper_hf_folder(bin, data_dir() / "whisper" / "hf_config.json", dir);
+    write_whisper_tiny_hf(bin, dir);
     return formats::ModelFile::open(dir);
   }();
   return hf;

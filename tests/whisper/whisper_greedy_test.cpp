@@ -20,7 +20,6 @@ const text::WhisperTokenizer& tok() { return text::WhisperTokenizer::embedded(tr
 
 class WhisperGreedyTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { VKFLOW_REQUIRE_WHISPER_TINY(); }
 };
 
 TEST_P(WhisperGreedyTest, MatchesOpenaiDecode) {

@@ -1,7 +1,6 @@
 // The fixture's real HF folder (transformers' save_pretrained: config.json, model.safetensors,
-// vocab.json, ...) holds the same weights as its whisper.cpp .bin, and its tokenizer files give
-// Whisper's tokenizer. Like the .bin, the 7 MB folder is not committed: it is read from
-// tests/data/whisper/hf when copied there, else from the shared fixtures beside the checkout.
+// vocab.json, ...), rebuilt byte for byte from the committed files (tests/whisper/hf_folder.hpp),
+// holds the same weights as its whisper.cpp .bin, and its tokenizer files give Whisper's tokenizer.
 #include <gtest/gtest.h>
 
 #include "runtime/models/whisper/whisper_vocab.hpp"
@@ -10,18 +9,12 @@
 namespace vkflow::test {
 namespace {
 
-std::filesystem::path whisper_tiny_hf_dir() {
-  for (const auto& p : {data_dir() / "whisper" / "hf", source_dir() / ".." / "shared" / "fixtures" / "whisper_tiny" / "hf"})
-    if (std::filesystem::exists(p / "model.safetensors")) return p;
-  return {};
-}
-
 TEST(WhisperHfFolder, SameWeightsAndVocabularyAsTheBin) {
-  VKFLOW_REQUIRE_WHISPER_TINY();
-  const auto dir = whisper_tiny_hf_dir();
-  if (dir.empty()) GTEST_SKIP() << "whisper_tiny hf/ folder not found";
-  const formats::ModelFile hf = formats::ModelFile::open(dir);
   const formats::ModelFile& bin = whisper_tiny("bin");
+  const auto dir = scratch_dir("whisper_hf_folder");
+  write_whisper_tiny_hf(bin, dir);
+  EXPECT_EQ(fnv1a_file(dir / "model.safetensors"), kWhisperTinyHfModelFnv1a) << "not the fixture's file";
+  const formats::ModelFile hf = formats::ModelFile::open(dir);
   EXPECT_EQ(hf.detection().arch, formats::arch::kWhisper);
   size_t compared = 0;
   for (const auto& w : bin.weights()) {

@@ -20,7 +20,6 @@ std::vector<float> row(const std::vector<float>& all, int64_t i, int64_t width) 
 
 class WhisperModelTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { VKFLOW_REQUIRE_WHISPER_TINY(); }
 };
 
 TEST_P(WhisperModelTest, HparamsFromWeightsAndMetadata) {

@@ -60,7 +60,6 @@ scheduler::RunReport run_on(Device& dev, const graph::Workflow& wf, const fs::pa
 
 class WhisperNodes : public ::testing::Test {
  protected:
-  void SetUp() override { VKFLOW_REQUIRE_WHISPER_TINY(); }
   fs::path speech = data_dir() / "media" / "speech_6s.wav";
 };
 
@@ -99,7 +98,7 @@ TEST_F(WhisperNodes, TranscribesOnEveryDevice) {
 
 TEST_F(WhisperNodes, HfFolderAndCacheCodec) {
   const fs::path hf = scratch_dir("whisper_nodes_hf_model");
-  write_whisper_hf_folder(whisper_tiny("bin"), data_dir() / "whisper" / "hf_config.json", hf);
+  write_whisper_tiny_hf(whisper_tiny("bin"), hf);
   const fs::path out = scratch_dir("whisper_nodes_hf");
   const auto wf = transcribe_workflow(hf.string(), speech, {{"timestamps", lit(false)}, {"beam_size", lit(1)}});
   run_on(*test_devices().front(), wf, out);

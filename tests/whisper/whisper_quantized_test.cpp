@@ -79,7 +79,6 @@ std::filesystem::path write_q8_0_bin() {
 }
 
 TEST(WhisperQuantized, Q8_0BinLoadsAndStaysCloseToF16) {
-  VKFLOW_REQUIRE_WHISPER_TINY();
   const std::filesystem::path path = write_q8_0_bin();
   const formats::ModelFile q = formats::ModelFile::open(path);
   EXPECT_EQ(q.at("decoder.blocks.0.mlp.0.weight").dtype, DType::Q8_0);
