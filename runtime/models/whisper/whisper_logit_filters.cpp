@@ -19,15 +19,6 @@ void fill(std::vector<float>& v, int64_t from, int64_t to) {
   std::fill(v.begin() + from, v.begin() + to, kNegInf);
 }
 
-double logsumexp(const std::vector<float>& v, size_t from, size_t to) {
-  double m = -INFINITY;
-  for (size_t i = from; i < to; ++i) m = std::max(m, double(v[i]));
-  if (m == -INFINITY) return m;
-  double s = 0;
-  for (size_t i = from; i < to; ++i) s += std::exp(double(v[i]) - m);
-  return m + std::log(s);
-}
-
 }  // namespace
 
 std::vector<int32_t> parse_suppress_tokens(const std::string& spec, const text::WhisperTokenizer& tok) {
@@ -61,16 +52,32 @@ std::vector<int32_t> parse_suppress_tokens(const std::string& spec, const text::
   return out;
 }
 
-double log_sum_exp(const std::vector<float>& logits) {
-  const size_t n = logits.size();
-  const float m = n ? *std::max_element(logits.begin(), logits.end()) : kNegInf;
-  if (m == kNegInf) return -INFINITY;
-  // A whole vocabulary row per decoded token: std::exp in double cost more than the decoder.
+RowMax row_max(const float* v, size_t from, size_t to) {
+  constexpr size_t kLanes = 8;
+  float lane[kLanes];
+  std::fill(lane, lane + kLanes, kNegInf);
+  size_t i = from;
+  for (; i + kLanes <= to; i += kLanes)
+    for (size_t l = 0; l < kLanes; ++l) lane[l] = v[i + l] > lane[l] ? v[i + l] : lane[l];
+  float m = kNegInf;
+  for (float x : lane) m = x > m ? x : m;
+  for (; i < to; ++i) m = v[i] > m ? v[i] : m;
+  if (m == kNegInf) return {m, from};
+  return {m, static_cast<size_t>(std::find(v + from, v + to, m) - v)};
+}
+
+double log_sum_exp(const float* v, size_t from, size_t to, float m) {
+  if (m == kNegInf || to <= from) return -INFINITY;
   thread_local std::vector<float> e;
-  e.resize(n);
-  for (size_t i = 0; i < n; ++i) e[i] = logits[i] - m;
-  cpu::exp_inplace(e.data(), static_cast<int64_t>(n));
-  return double(m) + std::log(cpu::sum(e.data(), static_cast<int64_t>(n)));
+  e.resize(to - from);
+  for (size_t i = from; i < to; ++i) e[i - from] = v[i] - m;
+  const int64_t n = static_cast<int64_t>(to - from);
+  cpu::exp_inplace(e.data(), n);
+  return double(m) + std::log(cpu::sum(e.data(), n));
+}
+
+double log_sum_exp(const std::vector<float>& logits) {
+  return log_sum_exp(logits.data(), 0, logits.size(), row_max(logits.data(), 0, logits.size()).value);
 }
 
 std::vector<double> log_softmax(const std::vector<float>& logits) {
@@ -116,10 +123,8 @@ void LogitFilters::apply(std::vector<float>& logits, const std::vector<int32_t>&
   }
   // When the timestamps' summed probability beats every text token, sample a timestamp.
   const size_t tb = static_cast<size_t>(std::min<int64_t>(ts_begin, n));
-  const double ts_lse = logsumexp(logits, tb, logits.size());
-  double text_max = -INFINITY;
-  for (size_t i = 0; i < tb; ++i) text_max = std::max(text_max, double(logits[i]));
-  if (ts_lse > text_max) fill(logits, 0, ts_begin);
+  const double ts_lse = log_sum_exp(logits.data(), tb, logits.size(), row_max(logits.data(), tb, logits.size()).value);
+  if (ts_lse > double(row_max(logits.data(), 0, tb).value)) fill(logits, 0, ts_begin);
 }
 
 }  // namespace vkflow::models::whisper

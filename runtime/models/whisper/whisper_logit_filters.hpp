@@ -27,8 +27,18 @@ struct LogitFilters {
   void apply(std::vector<float>& logits, const std::vector<int32_t>& tokens) const;
 };
 
-// log(sum(exp(logits))) of one row: the exponentials in vectorized float (within 2 ulp),
-// summed in double; -inf when every logit is -inf. A token's log-probability is
+// The largest of v[from, to) and its first index (-inf and `from` when empty or all -inf);
+// eight lanes at a time, as a vocabulary row is searched once or twice per decoded token.
+struct RowMax {
+  float value;
+  size_t index;
+};
+RowMax row_max(const float* v, size_t from, size_t to);
+
+// log(sum(exp(v[from, to)))) given its max `m`: the exponentials in vectorized float (within
+// 2 ulp), summed in double; -inf when m is -inf.
+double log_sum_exp(const float* v, size_t from, size_t to, float m);
+// log(sum(exp(logits))) of one row. A token's log-probability is
 // double(logits[t]) - log_sum_exp(logits): no per-step vector of them is built.
 double log_sum_exp(const std::vector<float>& logits);
 // log_softmax of one row (a -inf logit stays -inf).

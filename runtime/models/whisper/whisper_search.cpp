@@ -14,21 +14,22 @@ namespace {
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
-// Filters the row (EOT masked too when the run ignores it); returns its log-sum-exp, so a
-// token's log-probability is logits[t] - lse.
-double filter_row(std::vector<float>& logits, const std::vector<int32_t>& seq, const SearchConfig& cfg) {
+struct RowStats {
+  double lse;    // log-sum-exp: a token's log-probability is logits[t] - lse
+  int32_t best;  // the first index of the largest logit
+};
+
+// Filters the row (EOT masked too when the run ignores it) and sums it up.
+RowStats filter_row(std::vector<float>& logits, const std::vector<int32_t>& seq, const SearchConfig& cfg) {
   if (cfg.filters) cfg.filters->apply(logits, seq);
   if (cfg.ignore_eot && cfg.eot >= 0 && cfg.eot < static_cast<int32_t>(logits.size())) logits[cfg.eot] = kNegInf;
-  return log_sum_exp(logits);
-}
-
-int32_t argmax(const std::vector<float>& v) {
-  return static_cast<int32_t>(std::max_element(v.begin(), v.end()) - v.begin());  // first of equals
+  const RowMax m = row_max(logits.data(), 0, logits.size());
+  return {log_sum_exp(logits.data(), 0, logits.size(), m.value), static_cast<int32_t>(m.index)};
 }
 
 // Categorical(logits / temperature) by inverse CDF on one uniform draw.
 int32_t sample(const std::vector<float>& logits, double temperature, std::mt19937_64& rng) {
-  const double m = *std::max_element(logits.begin(), logits.end());
+  const double m = row_max(logits.data(), 0, logits.size()).value;
   if (m == -INFINITY) throw Error("whisper decode: every token is suppressed");
   std::vector<double> w(logits.size());
   double total = 0;
@@ -38,7 +39,7 @@ int32_t sample(const std::vector<float>& logits, double temperature, std::mt1993
     if (u < w[i]) return static_cast<int32_t>(i);
     u -= w[i];
   }
-  return argmax(logits);  // rounding left u past the end
+  return static_cast<int32_t>(row_max(logits.data(), 0, logits.size()).index);  // rounding left u past the end
 }
 
 // Indices of the k largest values, largest first (lower index first among equals): one pass
@@ -89,9 +90,9 @@ Hypothesis sample_sequence(SequenceState& state, std::vector<float> logits, cons
   Hypothesis h;
   std::vector<int32_t> seq = initial;
   for (int i = 0; i < cfg.sample_len; ++i) {
-    const double lse = filter_row(logits, seq, cfg);
-    const int32_t next = temperature > 0 ? sample(logits, temperature, rng) : argmax(logits);
-    const double lp_next = double(logits[next]) - lse;
+    const RowStats row = filter_row(logits, seq, cfg);
+    const int32_t next = temperature > 0 ? sample(logits, temperature, rng) : row.best;
+    const double lp_next = double(logits[next]) - row.lse;
     h.sum_logprob += lp_next;  // EOT's own log-probability counts, as in openai-whisper
     seq.push_back(next);
     if (next == cfg.eot) {
@@ -132,7 +133,7 @@ std::vector<Hypothesis> beam_search(BatchState& state, std::vector<float> first_
     std::vector<std::vector<int32_t>> top(live.size());
     cpu::parallel_for(static_cast<int64_t>(live.size()), 1, [&](int64_t a, int64_t e) {
       for (int64_t j = a; j < e; ++j) {
-        lse[j] = filter_row(live[j].logits, joined(initial, live[j].h.tokens), cfg);
+        lse[j] = filter_row(live[j].logits, joined(initial, live[j].h.tokens), cfg).lse;
         top[j] = topk(live[j].logits, beams + 1);
       }
     });
