@@ -1,10 +1,14 @@
 #include "runtime/ops/matmul.hpp"
 
+#include "runtime/ops/binary.hpp"
 #include "runtime/ops/op_common.hpp"
+#include "runtime/ops/unary.hpp"
 
 namespace vkflow::ops {
 
-Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
+namespace {
+// Checks linear's operands; returns y's shape.
+Shape linear_shape(const Tensor& x, const Tensor& w, const Tensor& bias) {
   constexpr std::string_view op = "linear";
   expect_dtype(x, DType::F32, op, "x");
   expect(x.rank() >= 1, op, "x must have at least one dimension");
@@ -21,9 +25,34 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
   expect_same_device({&x, &w, &bias}, op);
   Shape s = x.shape();
   s.back() = N;
-  Tensor y = new_like(x, s);
+  return s;
+}
+}  // namespace
+
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
+  Tensor y = new_like(x, linear_shape(x, w, bias));
   LinearParams p{bias.defined() ? 1 : 0};
-  launch(op, {x, w, bias}, {y}, &p);
+  launch("linear", {x, w, bias}, {y}, &p);
+  return y;
+}
+
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias, const LinearEpilogue& ep) {
+  constexpr std::string_view op = "linear_fused";
+  const Shape s = linear_shape(x, w, bias);
+  if (ep.residual.defined()) {
+    expect_dtype(ep.residual, DType::F32, op, "residual");
+    expect(ep.residual.shape() == s, op, "residual " + to_string(ep.residual.shape()) + " must be the result's " + to_string(s));
+    expect_same_device({&x, &ep.residual}, op);
+  }
+  if (!ep.gelu && !ep.residual.defined()) return linear(x, w, bias);
+  if (!x.device().supports(op, w.dtype())) {
+    Tensor y = linear(x, w, bias);
+    if (ep.gelu) y = gelu(y);
+    return ep.residual.defined() ? add(ep.residual, y) : y;
+  }
+  Tensor y = new_like(x, s);
+  LinearParams p{bias.defined() ? 1 : 0, ep.gelu ? 1 : 0, ep.residual.defined() ? 1 : 0};
+  launch(op, {x, w, bias, ep.residual}, {y}, &p);
   return y;
 }
 

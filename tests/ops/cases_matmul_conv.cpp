@@ -1,4 +1,5 @@
 // Parity cases of linear, matmul and the convolutions, with their float64 references.
+#include <cmath>
 #include <cstdlib>
 #include <utility>
 
@@ -94,6 +95,29 @@ void add_linear(std::vector<OpCase>& out, const std::string& name, Shape xs, int
   c.reference = [](const std::vector<HT>& h) { return std::vector<HT>{ref_linear(h[0], h[1], h[2])}; };
   c.tol = 1e-5;
   out.push_back(std::move(c));
+}
+
+// linear with its epilogue, y = gelu?(x @ w^T + b) + residual; asked as "linear" so the CPU
+// runs it too (through linear, gelu and add, as devices without "linear_fused" do).
+void add_linear_fused(std::vector<OpCase>& out, const std::string& name, Shape xs, int64_t N, DType wt, bool bias,
+                      bool gelu, bool residual) {
+  add_linear(out, name, xs, N, wt, bias);
+  OpCase& c = out.back();
+  Rng r = rng_for(name + "/residual");
+  Shape ys = xs;
+  ys.back() = N;
+  c.inputs.push_back(residual ? f32_input(r, ys) : absent());
+  c.run = [gelu](const std::vector<Tensor>& t) {
+    return std::vector<Tensor>{ops::linear(t[0], t[1], t[2], ops::LinearEpilogue{gelu, t[3]})};
+  };
+  c.reference = [gelu](const std::vector<HT>& h) {
+    HT y = ref_linear(h[0], h[1], h[2]);
+    for (size_t i = 0; i < y.v.size(); ++i) {
+      if (gelu) y.v[i] = 0.5 * y.v[i] * (1.0 + std::erf(y.v[i] / std::sqrt(2.0)));
+      if (!h[3].v.empty()) y.v[i] += h[3].v[i];
+    }
+    return std::vector<HT>{y};
+  };
 }
 
 void add_matmul(std::vector<OpCase>& out, const std::string& name, Shape as, Shape bs, bool tb) {
@@ -209,6 +233,8 @@ void add_coop_tile_cases(std::vector<OpCase>& out) {
   force_env(out.back(), gemm("m", "1"));
   add_linear(out, "linear/coop_tile_s_f16_k38", {33, 38}, 45, DType::F16, false);
   force_env(out.back(), gemm("s"));
+  add_linear_fused(out, "linear_fused/coop_tile_s_gelu_residual", {2, 37, 64}, 70, DType::F16, true, true, true);
+  force_env(out.back(), gemm("s"));
   add_matmul(out, "matmul/coop_tile_n_kn", {3, 40, 36}, {3, 36, 132}, false);
   force_env(out.back(), gemm("n"));
   add_matmul(out, "matmul/coop_tile_m_nk", {2, 130, 20}, {2, 70, 20}, true);
@@ -252,6 +278,12 @@ void add_matmul_conv_cases(std::vector<OpCase>& out) {
   add_linear(out, "linear/matvec_f32_rows8", {8, 99}, 13, DType::F32, false);
   add_linear(out, "linear/matvec_f16_odd_k", {2, 81}, 9, DType::F16, true);
   add_linear(out, "linear/matvec_bf16_pairs", {1, 130}, 11, DType::BF16, true);
+  // The epilogue on the matvec, tiled/coop GEMM and fused-dequantize paths.
+  add_linear_fused(out, "linear_fused/matvec_f16_gelu", {1, 96}, 40, DType::F16, true, true, false);
+  add_linear_fused(out, "linear_fused/matvec_f16_residual", {2, 1, 64}, 64, DType::F16, true, false, true);
+  add_linear_fused(out, "linear_fused/gemm_f16_gelu_residual", {2, 70, 64}, 50, DType::F16, true, true, true);
+  add_linear_fused(out, "linear_fused/gemm_f32_residual", {20, 48}, 33, DType::F32, false, false, true);
+  add_linear_fused(out, "linear_fused/q4_k_gelu_residual", {3, 256}, 19, DType::Q4_K, true, true, true);
   for (DType q : {DType::Q4_0, DType::Q4_1, DType::Q5_0, DType::Q5_1, DType::Q8_0, DType::Q2_K, DType::Q3_K,
                   DType::Q4_K, DType::Q5_K, DType::Q6_K})
   {  // a few rows (fused dequantize-and-dot) and many rows (dequantized tiles + GEMM)

@@ -112,14 +112,14 @@ Tensor WhisperDecoder::step(const std::vector<int32_t>& tokens) {
     Tensor h = ops::layer_norm(x, b.attn_ln_w, b.attn_ln_b);
     Tensor q = self_attention_queries(b, c, h);
     Tensor o = ops::attention(q, c.self_k, c.self_v);
-    x = ops::add(x, ops::linear(merge_heads(o), b.attn.o_w, b.attn.o_b));
+    x = ops::linear(merge_heads(o), b.attn.o_w, b.attn.o_b, {false, x});
 
     // Cross-attention: every row reads the same audio, so the rows become B query positions
     // of one sequence against the single cross K/V (no per-row copies).
     h = ops::layer_norm(x, b.cross_ln_w, b.cross_ln_b);
     q = split_heads(ops::linear(h, b.cross.q_w, b.cross.q_b).view({1, B, D}), hp.n_text_head);
     o = merge_heads(ops::attention(q, c.cross_k, c.cross_v)).view({B, 1, D});
-    x = ops::add(x, ops::linear(o, b.cross.o_w, b.cross.o_b));
+    x = ops::linear(o, b.cross.o_w, b.cross.o_b, {false, x});
     x = mlp_residual(b, x);
   }
   length_ += 1;
@@ -158,12 +158,12 @@ Tensor WhisperDecoder::forward(const std::vector<int32_t>& tokens) {
     Tensor h = ops::layer_norm(x, b.attn_ln_w, b.attn_ln_b);
     Tensor q = self_attention_queries(b, c, h);
     Tensor o = ops::attention(q, c.self_k, c.self_v, mask, causal);
-    x = ops::add(x, ops::linear(merge_heads(o), b.attn.o_w, b.attn.o_b));
+    x = ops::linear(merge_heads(o), b.attn.o_w, b.attn.o_b, {false, x});
 
     h = ops::layer_norm(x, b.cross_ln_w, b.cross_ln_b);
     q = split_heads(ops::linear(h, b.cross.q_w, b.cross.q_b), hp.n_text_head);
     o = ops::attention(q, c.cross_k, c.cross_v);
-    x = ops::add(x, ops::linear(merge_heads(o), b.cross.o_w, b.cross.o_b));
+    x = ops::linear(merge_heads(o), b.cross.o_w, b.cross.o_b, {false, x});
     x = mlp_residual(b, x);
   }
   length_ = total;

@@ -79,12 +79,13 @@ size_t count_blocks(const std::map<std::string, Tensor>& w, const std::string& p
   return n;
 }
 
-Tensor self_attention(const AttentionWeights& a, const Tensor& x, int64_t heads) {
+// residual + attention(x): the residual is added as the output projection stores.
+Tensor self_attention(const AttentionWeights& a, const Tensor& x, int64_t heads, const Tensor& residual) {
   Tensor q = ops::linear(x, a.q_w, a.q_b);
   Tensor k = ops::linear(x, a.k_w);
   Tensor v = ops::linear(x, a.v_w, a.v_b);
   Tensor o = ops::attention(split_heads(q, heads), split_heads(k, heads), split_heads(v, heads));
-  return ops::linear(merge_heads(o), a.o_w, a.o_b);
+  return ops::linear(merge_heads(o), a.o_w, a.o_b, {false, residual});
 }
 
 }  // namespace
@@ -104,8 +105,8 @@ Tensor merge_heads(const Tensor& x) {
 
 Tensor mlp_residual(const BlockWeights& b, const Tensor& x) {
   Tensor h = ops::layer_norm(x, b.mlp_ln_w, b.mlp_ln_b);
-  h = ops::linear(ops::gelu(ops::linear(h, b.fc1_w, b.fc1_b)), b.fc2_w, b.fc2_b);
-  return ops::add(x, h);
+  h = ops::linear(h, b.fc1_w, b.fc1_b, {true, {}});
+  return ops::linear(h, b.fc2_w, b.fc2_b, {false, x});
 }
 
 WhisperModel WhisperModel::load(const formats::ModelFile& m, Device& dev) {
@@ -161,7 +162,7 @@ Tensor WhisperModel::encode(const Tensor& mel_in) const {
   x = ops::gelu(ops::conv1d(x, conv2_w_, conv2_b_, {.stride = 2, .pad = 1}));
   x = ops::add(ops::permute(x, {0, 2, 1}), enc_pos_);
   for (const BlockWeights& b : enc_blocks_) {
-    x = ops::add(x, self_attention(b.attn, ops::layer_norm(x, b.attn_ln_w, b.attn_ln_b), hp_.n_audio_head));
+    x = self_attention(b.attn, ops::layer_norm(x, b.attn_ln_w, b.attn_ln_b), hp_.n_audio_head, x);
     x = mlp_residual(b, x);
   }
   return ops::layer_norm(x, enc_ln_w_, enc_ln_b_);

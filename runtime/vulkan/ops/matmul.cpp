@@ -13,7 +13,7 @@ namespace vkflow::vulkan {
 
 namespace {
 struct Push {
-  uint32_t M, N, K, ldc, n_off, a_batch, w_batch, c_batch, trans_b, has_bias, vec4_a, vec4_w;
+  uint32_t M, N, K, ldc, n_off, a_batch, w_batch, c_batch, trans_b, has_bias, vec4_a, vec4_w, act, has_residual;
 };
 
 }  // namespace
@@ -81,7 +81,7 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
   if (!weight_dtype_supported(g.w.dtype())) throw Unsupported("Vulkan matmul: weight dtype " + std::string(dtype_name(g.w.dtype())));
   const bool matvec = use_matvec(g);
   GemmKernel kern = matvec ? matvec_kernel(dev, g.w.dtype()) : pick_gemm_kernel(dev, g);
-  const auto& pipe = dev.pipeline(kern.shader, 4, sizeof(Push), kern.spec);
+  const auto& pipe = dev.pipeline(kern.shader, 5, sizeof(Push), kern.spec);
 
   Push p{};
   p.M = checked_u32(g.M, "matmul M");
@@ -93,6 +93,9 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
   p.trans_b = g.trans_b;
   p.has_bias = g.bias.defined();
   const Tensor& bias = or_dummy(dev, g.bias);
+  p.act = g.gelu ? 1 : 0;
+  p.has_residual = g.residual.defined();
+  const Tensor& residual = or_dummy(dev, g.residual);
   // 16-byte loads where every quad is whole and aligned (f16/bf16: two aligned words).
   p.vec4_a = g.K % 4 == 0 && dev.device_offset(g.a) % 16 == 0;
   p.vec4_w = g.w.dtype() == DType::F32 && (g.trans_b ? g.K % 4 == 0 : g.N % 4 == 0) && dev.device_offset(g.w) % 16 == 0;
@@ -122,19 +125,25 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
     Arg w{&g.w, false, window ? n0 * row_bytes : 0, window ? n * row_bytes : 0};
     if (matvec) {
       const Grid gr = grid_for((n + kern.bn - 1) / kern.bn, 1);
-      dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c)}, p, gr.x, gr.y, 1, flops_per_col * double(n));
+      dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c), in(residual)}, p, gr.x, gr.y, 1, flops_per_col * double(n));
       continue;
     }
     uint32_t gx = static_cast<uint32_t>((n + kern.bn - 1) / kern.bn), gy = static_cast<uint32_t>((g.M + kern.bm - 1) / kern.bm);
-    dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c)}, p, gx, gy, checked_u32(g.batch, "matmul batch"),
+    dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c), in(residual)}, p, gx, gy, checked_u32(g.batch, "matmul batch"),
                  flops_per_col * double(n));
   }
 }
 
 namespace {
+// "linear" and "linear_fused" (the same with ops::LinearParams' epilogue).
 void linear(VulkanDevice& dev, const OpCall& c) {
   const Tensor &x = c.inputs[0], &w = c.inputs[1];
   GemmArgs g{x, w, c.inputs.size() > 2 ? c.inputs[2] : Tensor(), c.outputs[0]};
+  if (c.op == "linear_fused") {
+    const auto& lp = params_of<ops::LinearParams>(c);
+    g.gelu = lp.gelu != 0;
+    if (lp.has_residual) g.residual = c.inputs[3];
+  }
   g.K = x.dim(-1);
   g.N = w.dim(0);
   g.M = g.K ? x.numel() / g.K : 0;
@@ -158,6 +167,7 @@ void matmul(VulkanDevice& dev, const OpCall& c) {
 }  // namespace
 
 VKFLOW_VK_KERNEL("linear", linear, weight_dtype_supported);
+VKFLOW_VK_KERNEL("linear_fused", linear, weight_dtype_supported);
 VKFLOW_VK_KERNEL("matmul", matmul, [](DType t) { return t == DType::F32; });
 
 }  // namespace vkflow::vulkan

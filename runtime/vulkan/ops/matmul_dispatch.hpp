@@ -12,6 +12,8 @@ struct GemmArgs {
   const Tensor& w;     // [N, K] (trans_b) any weight dtype, or [K, N] f32; [batch, ...] if w_batched
   Tensor bias;         // [N] or undefined
   const Tensor& c;     // [batch, M, N]
+  Tensor residual;     // added last, shaped as c; or undefined
+  bool gelu = false;   // GELU (erf) after the bias
   int64_t M = 0, N = 0, K = 0, batch = 1;
   bool trans_b = true, w_batched = false;
 };
