@@ -11,16 +11,16 @@ namespace {
 Shape linear_shape(const Tensor& x, const Tensor& w, const Tensor& bias) {
   constexpr std::string_view op = "linear";
   expect_dtype(x, DType::F32, op, "x");
-  expect(x.rank() >= 1, op, "x must have at least one dimension");
+  VKFLOW_EXPECT(x.rank() >= 1, op, "x must have at least one dimension");
   expect_rank(w, 2, op, "weight", "[N, K]");
   int64_t K = x.dim(-1), N = w.dim(0);
-  expect(w.dim(1) == K, op, "weight " + to_string(w.shape()) + " does not match x " + to_string(x.shape()) + " (K = " + std::to_string(K) + ")");
+  VKFLOW_EXPECT(w.dim(1) == K, op, "weight " + to_string(w.shape()) + " does not match x " + to_string(x.shape()) + " (K = " + std::to_string(K) + ")");
   const DTypeInfo& wi = dtype_info(w.dtype());
-  expect(wi.floating || wi.quantized, op, "weight dtype " + std::string(wi.name) + " is not a float or GGUF block type");
-  expect(K % wi.block_elems == 0, op, "K = " + std::to_string(K) + " is not a multiple of the " + std::string(wi.name) + " block size");
+  VKFLOW_EXPECT(wi.floating || wi.quantized, op, "weight dtype " + std::string(wi.name) + " is not a float or GGUF block type");
+  VKFLOW_EXPECT(K % wi.block_elems == 0, op, "K = " + std::to_string(K) + " is not a multiple of the " + std::string(wi.name) + " block size");
   if (bias.defined()) {
     expect_dtype(bias, DType::F32, op, "bias");
-    expect(bias.numel() == N && bias.rank() == 1, op, "bias must be [" + std::to_string(N) + "], got " + to_string(bias.shape()));
+    VKFLOW_EXPECT(bias.numel() == N && bias.rank() == 1, op, "bias must be [" + std::to_string(N) + "], got " + to_string(bias.shape()));
   }
   expect_same_device({&x, &w, &bias}, op);
   Shape s = x.shape();
@@ -41,7 +41,7 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias, const Linear
   const Shape s = linear_shape(x, w, bias);
   if (ep.residual.defined()) {
     expect_dtype(ep.residual, DType::F32, op, "residual");
-    expect(ep.residual.shape() == s, op, "residual " + to_string(ep.residual.shape()) + " must be the result's " + to_string(s));
+    VKFLOW_EXPECT(ep.residual.shape() == s, op, "residual " + to_string(ep.residual.shape()) + " must be the result's " + to_string(s));
     expect_same_device({&x, &ep.residual}, op);
   }
   if (!ep.gelu && !ep.residual.defined()) return linear(x, w, bias);
@@ -60,14 +60,14 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool trans_b) {
   constexpr std::string_view op = "matmul";
   expect_dtype(a, DType::F32, op, "a");
   expect_dtype(b, DType::F32, op, "b");
-  expect(a.rank() >= 2 && b.rank() >= 2, op, "a and b need at least 2 dimensions");
+  VKFLOW_EXPECT(a.rank() >= 2 && b.rank() >= 2, op, "a and b need at least 2 dimensions");
   int64_t M = a.dim(-2), K = a.dim(-1);
   int64_t bk = trans_b ? b.dim(-1) : b.dim(-2), N = trans_b ? b.dim(-2) : b.dim(-1);
-  expect(bk == K, op, "inner dimensions differ: a " + to_string(a.shape()) + ", b " + to_string(b.shape()) + (trans_b ? " (b transposed)" : ""));
+  VKFLOW_EXPECT(bk == K, op, "inner dimensions differ: a " + to_string(a.shape()) + ", b " + to_string(b.shape()) + (trans_b ? " (b transposed)" : ""));
   if (b.rank() != 2) {
     bool same = b.rank() == a.rank();
     for (int i = 0; same && i < a.rank() - 2; ++i) same = a.shape()[i] == b.shape()[i];
-    expect(same, op, "batch dimensions of b " + to_string(b.shape()) + " must equal a's " + to_string(a.shape()) + " or b must be 2-D");
+    VKFLOW_EXPECT(same, op, "batch dimensions of b " + to_string(b.shape()) + " must equal a's " + to_string(a.shape()) + " or b must be 2-D");
   }
   expect_same_device({&a, &b}, op);
   Shape s = a.shape();

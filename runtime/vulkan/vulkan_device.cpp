@@ -1,5 +1,6 @@
 #include "runtime/vulkan/vulkan_device.hpp"
 
+#include <array>
 #include <cstdlib>
 
 #include <spdlog/spdlog.h>
@@ -174,8 +175,9 @@ bool VulkanDevice::is_aligned(const Tensor& t) const {
 
 void VulkanDevice::dispatch(const vk::Pipeline& p, const std::vector<Arg>& args, const void* push, uint32_t gx,
                             uint32_t gy, uint32_t gz, double work) {
-  std::vector<vk::BufferRange> ranges;
-  ranges.reserve(args.size());
+  if (args.size() > vk::kMaxBindings) throw Error("Vulkan: " + p.name + " binds too many buffers");
+  std::array<vk::BufferRange, vk::kMaxBindings> ranges;
+  size_t used = 0;
   for (const Arg& arg : args) {
     const Tensor& t = *arg.tensor;
     const auto& b = vbuf(t.buffer());
@@ -190,10 +192,10 @@ void VulkanDevice::dispatch(const vk::Pipeline& p, const std::vector<Arg>& args,
                         " bytes, above this device's maxStorageBufferRange of " +
                         std::to_string(info().max_storage_range) + "; tile the op");
     len = std::min<uint64_t>(len, b.allocation().reserved - (off - b.allocation().offset));
-    ranges.push_back({b.allocation().buffer, off, len, arg.write});
+    ranges[used++] = {b.allocation().buffer, off, len, arg.write};
     b.last_use = stream_->recording_serial();
   }
-  stream_->dispatch(p, ranges, push, gx, gy, gz, work);
+  stream_->dispatch(p, {ranges.data(), used}, push, gx, gy, gz, work);
   // The dispatch may have submitted; uses stay tied to the serial they were recorded in.
 }
 
