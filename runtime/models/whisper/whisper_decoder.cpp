@@ -85,10 +85,19 @@ Tensor WhisperDecoder::embed(const std::vector<int32_t>& tokens, Shape shape) {
 }
 
 Tensor WhisperDecoder::self_attention_queries(const BlockWeights& b, LayerCache& c, const Tensor& h) const {
-  const int64_t H = model_->hparams().n_text_head;
-  Tensor q = split_heads(ops::linear(h, b.attn.q_w, b.attn.q_b), H);
-  Tensor k = split_heads(ops::linear(h, b.attn.k_w), H);
-  Tensor v = split_heads(ops::linear(h, b.attn.v_w, b.attn.v_b), H);
+  const int64_t H = model_->hparams().n_text_head, D = model_->hparams().n_text_state;
+  Tensor q, k, v;
+  if (h.numel() == D && b.attn.qkv_w.defined()) {
+    // One row: its q, k and v from one product, as views of the [3D] result.
+    const Tensor qkv = ops::linear(h, b.attn.qkv_w, b.attn.qkv_b).view({3, D});
+    q = split_heads(qkv.slice0(0, 1).view(h.shape()), H);
+    k = split_heads(qkv.slice0(1, 2).view(h.shape()), H);
+    v = split_heads(qkv.slice0(2, 3).view(h.shape()), H);
+  } else {
+    q = split_heads(ops::linear(h, b.attn.q_w, b.attn.q_b), H);
+    k = split_heads(ops::linear(h, b.attn.k_w), H);
+    v = split_heads(ops::linear(h, b.attn.v_w, b.attn.v_b), H);
+  }
   c.self_k = c.self_k.defined() ? ops::concat({c.self_k, k}, 2) : k;
   c.self_v = c.self_v.defined() ? ops::concat({c.self_v, v}, 2) : v;
   return q;
