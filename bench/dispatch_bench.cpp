@@ -69,8 +69,8 @@ int main(int argc, char** argv) {
     auto chain = [&](Tensor h) {
       for (int i = 0; i < steps; ++i) {
         Tensor n = ops::layer_norm(h, ln_w, ln_b);
-        h = ops::linear(n, w1, b1, {false, h});
-        n = ops::linear(ops::layer_norm(h, ln_w, ln_b), w2, {}, {true, {}});
+        h = ops::linear(n, w1, b1, {.residual = h});
+        n = ops::linear(ops::layer_norm(h, ln_w, ln_b), w2, {}, {.gelu = true});
         h = ops::add(h, ops::linear(n, w3));
       }
       return h;

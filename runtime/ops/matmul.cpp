@@ -1,6 +1,7 @@
 #include "runtime/ops/matmul.hpp"
 
 #include "runtime/ops/binary.hpp"
+#include "runtime/ops/norm.hpp"
 #include "runtime/ops/op_common.hpp"
 #include "runtime/ops/unary.hpp"
 
@@ -36,23 +37,32 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
   return y;
 }
 
-Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias, const LinearEpilogue& ep) {
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias, const LinearFusion& ep) {
   constexpr std::string_view op = "linear_fused";
   const Shape s = linear_shape(x, w, bias);
+  const bool norm = ep.norm_w.defined();
+  if (norm) {
+    const int64_t K = x.dim(-1);
+    VKFLOW_EXPECT(ep.norm_b.defined(), op, "norm_b is needed with norm_w");
+    expect_dtype(ep.norm_w, DType::F32, op, "norm_w");
+    expect_dtype(ep.norm_b, DType::F32, op, "norm_b");
+    VKFLOW_EXPECT(ep.norm_w.numel() == K && ep.norm_b.numel() == K, op, "norm_w and norm_b must have " + std::to_string(K) + " elements");
+    expect_same_device({&x, &ep.norm_w, &ep.norm_b}, op);
+  }
   if (ep.residual.defined()) {
     expect_dtype(ep.residual, DType::F32, op, "residual");
     VKFLOW_EXPECT(ep.residual.shape() == s, op, "residual " + to_string(ep.residual.shape()) + " must be the result's " + to_string(s));
     expect_same_device({&x, &ep.residual}, op);
   }
-  if (!ep.gelu && !ep.residual.defined()) return linear(x, w, bias);
+  if (!ep.gelu && !ep.residual.defined() && !norm) return linear(x, w, bias);
   if (!x.device().supports(op, w.dtype())) {
-    Tensor y = linear(x, w, bias);
+    Tensor y = linear(norm ? layer_norm(x, ep.norm_w, ep.norm_b, ep.norm_eps) : x, w, bias);
     if (ep.gelu) y = gelu(y);
     return ep.residual.defined() ? add(ep.residual, y) : y;
   }
   Tensor y = new_like(x, s);
-  LinearParams p{bias.defined() ? 1 : 0, ep.gelu ? 1 : 0, ep.residual.defined() ? 1 : 0};
-  launch(op, {x, w, bias, ep.residual}, {y}, &p);
+  LinearParams p{bias.defined() ? 1 : 0, ep.gelu ? 1 : 0, ep.residual.defined() ? 1 : 0, norm ? 1 : 0, ep.norm_eps};
+  launch(op, {x, w, bias, ep.residual, ep.norm_w, ep.norm_b}, {y}, &p);
   return y;
 }
 

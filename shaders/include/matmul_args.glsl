@@ -1,7 +1,7 @@
 // Bindings and parameters shared by the matmul variants. C[b][m][n_off + n] =
 // act(sum_k A[b][m][k] * W(k, n) (+ bias[n_off + n])) (+ R[b][m][n_off + n]); W is [N,K]
 // (TRANS_B, any WTYPE) or [K,N]. The epilogue (act: GELU; R: a residual the shape of C) saves
-// decoders their separate elementwise dispatches.
+// decoders their separate elementwise dispatches; so does matvec.comp's layer-norm prologue.
 // The weight binding may be a window of rows [n_off, n_off + N) of a larger matrix, which
 // is how weights above maxStorageBufferRange are processed.
 layout(std430, binding = 0) readonly buffer A_ { float a[]; };
@@ -11,6 +11,10 @@ layout(std430, binding = 1) readonly buffer W4_ { vec4 w4[]; };
 layout(std430, binding = 2) readonly buffer Bias_ { float bias[]; };
 layout(std430, binding = 3) writeonly buffer C_ { float c[]; };
 layout(std430, binding = 4) readonly buffer R_ { float residual[]; };
+// Layer-norm prologue (matvec.comp only): each row of A is normalized, scaled and shifted
+// first; the GEMM paths get normalized rows from the host instead.
+layout(std430, binding = 5) readonly buffer LnW_ { float ln_w[]; };
+layout(std430, binding = 6) readonly buffer LnB_ { float ln_b[]; };
 layout(push_constant) uniform P {
   uint M, N, K;
   uint ldc;             // row stride of C (total N)
@@ -20,6 +24,8 @@ layout(push_constant) uniform P {
   uint vec4_a, vec4_w;  // host-checked: K (and for [K,N] weights N) multiple of 4, f32 data
   uint act;             // 0 none, 1 GELU (erf form), after the bias
   uint has_residual;
+  uint has_ln;          // matvec.comp: layer-norm A's rows first (ln_w, ln_b, ln_eps)
+  float ln_eps;
 } p;
 #define W_WORDS(i) w[i]
 #define W_QUAD(i) w4[i]

@@ -131,7 +131,7 @@ Tensor self_attention(const AttentionWeights& a, const Tensor& x, int64_t heads,
   Tensor k = ops::linear(x, a.k_w);
   Tensor v = ops::linear(x, a.v_w, a.v_b);
   Tensor o = ops::attention(split_heads(q, heads), split_heads(k, heads), split_heads(v, heads));
-  return ops::linear(merge_heads(o), a.o_w, a.o_b, {false, residual});
+  return ops::linear(merge_heads(o), a.o_w, a.o_b, {.residual = residual});
 }
 
 }  // namespace
@@ -150,9 +150,8 @@ Tensor merge_heads(const Tensor& x) {
 }
 
 Tensor mlp_residual(const BlockWeights& b, const Tensor& x) {
-  Tensor h = ops::layer_norm(x, b.mlp_ln_w, b.mlp_ln_b);
-  h = ops::linear(h, b.fc1_w, b.fc1_b, {true, {}});
-  return ops::linear(h, b.fc2_w, b.fc2_b, {false, x});
+  const Tensor h = ops::linear(x, b.fc1_w, b.fc1_b, {.norm_w = b.mlp_ln_w, .norm_b = b.mlp_ln_b, .gelu = true});
+  return ops::linear(h, b.fc2_w, b.fc2_b, {.residual = x});
 }
 
 WhisperModel WhisperModel::load(const formats::ModelFile& m, Device& dev) {
