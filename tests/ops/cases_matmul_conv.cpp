@@ -252,6 +252,10 @@ void add_matmul_conv_cases(std::vector<OpCase>& out) {
   add_linear(out, "linear/matvec_f32_rows8", {8, 99}, 13, DType::F32, false);
   add_linear(out, "linear/matvec_f16_odd_k", {2, 81}, 9, DType::F16, true);
   add_linear(out, "linear/matvec_bf16_pairs", {1, 130}, 11, DType::BF16, true);
+  // CPU matvec (runtime/cpu/matvec_avx2.cpp): 4-row weight blocks, activation rows in pairs
+  // plus one (beam 5), a row tail (N % 4), a K tail (K % 8) and 8 rows of bf16.
+  add_linear(out, "linear/matvec_f16_beam5", {5, 1, 512}, 70, DType::F16, true);
+  add_linear(out, "linear/matvec_bf16_rows8_k_tail", {8, 100}, 13, DType::BF16, false);
   for (DType q : {DType::Q4_0, DType::Q4_1, DType::Q5_0, DType::Q5_1, DType::Q8_0, DType::Q2_K, DType::Q3_K,
                   DType::Q4_K, DType::Q5_K, DType::Q6_K})
   {  // a few rows (fused dequantize-and-dot) and many rows (dequantized tiles + GEMM)

@@ -2,7 +2,8 @@
 // transposed 64-key tiles (a copy the size of K). Each task then takes a block of queries of
 // one (batch, head) and streams the key tiles: a BQ x 64 score tile, an online softmax
 // (running max and sum per query, earlier output rescaled), and P @ V into the output rows.
-// Only O(BQ * 64) scores exist at a time, never Lq x Lk.
+// Only O(BQ * 64) scores exist at a time, never Lq x Lk. A few query rows (decoding) take
+// attention_rows.cpp instead.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "runtime/core/broadcast.hpp"
+#include "runtime/cpu/attention_rows.hpp"
 #include "runtime/cpu/attention_tiles.hpp"
 #include "runtime/cpu/cpu_device.hpp"
 #include "runtime/cpu/cpu_kernels.hpp"
@@ -33,6 +35,10 @@ void attention_kernel(const OpCall& c) {
   std::vector<int64_t> ms(4, 0);
   if (mask) ms = broadcast_strides(c.inputs[3].shape(), {B, H, Lq, Lk});
   float* out = out_f32(c);
+  if (Lq <= kAttnRowsMaxQueries) {  // decoding: keys in place, split over tasks
+    attention_rows({q, k, v, mask, ms.data(), B, H, Lq, Lk, D, Dv, p.scale, p.causal != 0, out});
+    return;
+  }
   int64_t nkt = (Lk + BK - 1) / BK, nqb = (Lq + BQ - 1) / BQ;
 
   // Kt[bh][tile][d][j] = K[bh][tile*BK + j][d], zero past Lk.

@@ -7,6 +7,7 @@
 #include "runtime/cpu/cpu_device.hpp"
 #include "runtime/cpu/cpu_kernels.hpp"
 #include "runtime/cpu/kernel_util.hpp"
+#include "runtime/cpu/matvec.hpp"
 #include "runtime/cpu/thread_pool.hpp"
 #include "runtime/cpu/vec.hpp"
 #include "runtime/ops/matmul.hpp"
@@ -16,8 +17,6 @@ namespace {
 
 // Bytes of f32 weight tile dequantized at once (fits in L2/L3 alongside the activations).
 constexpr int64_t kTileBytes = 4 << 20;
-// Up to this many activation rows, non-f32 weights take the fused dequantize-and-dot path.
-constexpr int64_t kSmallM = 8;
 
 void add_bias(float* y, const float* bias, int64_t M, int64_t N) {
   parallel_for(M, std::max<int64_t>(1, 16384 / std::max<int64_t>(N, 1)), [&](int64_t b, int64_t e) {
@@ -32,21 +31,20 @@ void linear_kernel(const OpCall& c) {
   int64_t K = x.dim(-1), M = x.numel() / std::max<int64_t>(K, 1), N = w.dim(0);
   const float* xp = x.data<float>();
   float* y = out_f32(c);
-  if (M <= kSmallM && w.dtype() != DType::F32) {
-    // Few activation rows (token-by-token decoding): GEMM would be a memory-bound GEMV
-    // anyway, so stream the weight once, one dequantized row in L1 per dot product.
+  if (M <= kMatvecMaxRows && (w.dtype() == DType::F16 || w.dtype() == DType::BF16)) {
+    // Few activation rows (token-by-token decoding): a memory-bound matvec that streams the
+    // weight once, the bias added on the way out.
+    matvec_16_parallel(w.dtype(), xp, M, K, static_cast<const uint16_t*>(w.host_data()), N,
+                       p.has_bias ? in_f32(c, 2) : nullptr, y);
+    return;
+  }
+  if (M <= kMatvecMaxRows && w.dtype() != DType::F32) {
+    // GGUF blocks: one dequantized row in L1 per dot product.
     const auto* wb = static_cast<const uint8_t*>(w.host_data());
     size_t row_bytes = dtype_bytes(w.dtype(), K);
     parallel_for(N, 16, [&](int64_t b, int64_t e) {
       Scratch<float> row(static_cast<size_t>(K));
-      bool half = use_avx2() && (w.dtype() == DType::F16 || w.dtype() == DType::BF16);
       for (int64_t n = b; n < e; ++n) {
-        if (half) {  // dot straight from the 16-bit row: no conversion pass
-          const auto* h = reinterpret_cast<const uint16_t*>(wb + n * row_bytes);
-          for (int64_t m = 0; m < M; ++m)
-            y[m * N + n] = w.dtype() == DType::F16 ? avx2::dot_f16(xp + m * K, h, K) : avx2::dot_bf16(xp + m * K, h, K);
-          continue;
-        }
         row_to_f32(w.dtype(), wb + n * row_bytes, row.data(), K);
         for (int64_t m = 0; m < M; ++m) y[m * N + n] = dot(xp + m * K, row.data(), K);
       }
