@@ -84,13 +84,17 @@ int main(int argc, char** argv) {
   app.add_option("--device", device, "cpu or vulkanN");
   app.add_option("--path", path, "Vulkan path: fp32 or fast (default: the device's default)");
   app.add_option("--tokens", tokens, "tokens per decoder run (EOT ignored)")->check(CLI::Range(1, 220));
-  app.add_option("--beam", beam, "beam size of the beam-search run")->check(CLI::Range(2, 16));
+  app.add_option("--beam", beam, "beam size of the beam-search run (0: greedy only)")->check(CLI::Range(0, 16));
   app.add_option("--repeat", repeat, "timed runs per measurement (after one warm-up)")->check(CLI::Range(1, 100));
   app.add_option("--threads", threads, "CPU threads (default: VKFLOW_THREADS, else every core)")->check(CLI::Range(1, 256));
   app.add_option("--audio", audio_path, "encoder input: the first 30 s of this audio file (default: a chirp)");
   app.add_option("--json", json_out, "one JSON object on stdout, or into this file")->expected(0, 1);
   CLI11_PARSE(app, argc, argv);
   const bool as_json = app.count("--json") > 0;
+  if (beam == 1) {
+    std::fprintf(stderr, "whisper_bench: --beam must be 0 (no beam run) or 2..16\n");
+    return 2;
+  }
   if (!model_opt.empty()) model_path = model_opt;
   // Read once, when the CPU thread pool starts (nothing has used it yet).
   if (threads > 0) setenv("VKFLOW_THREADS", std::to_string(threads).c_str(), 1);
@@ -181,7 +185,7 @@ int main(int argc, char** argv) {
     Sync greedy_sync, beam_sync;
     Breakdown greedy_b, beam_b;
     const double greedy_s = time_decode(0, n_greedy, greedy_sync, greedy_b);
-    const double beam_s = time_decode(beam, n_beam, beam_sync, beam_b);
+    const double beam_s = beam > 0 ? time_decode(beam, n_beam, beam_sync, beam_b) : 0.0;
     const auto mem = dev.memory();
 
     auto breakdown_json = [](const Breakdown& b) {
@@ -231,8 +235,9 @@ int main(int argc, char** argv) {
       std::printf("  encoder          %9.2f ms per 30-s window\n", median(enc) * 1e3);
       std::printf("  decoder greedy   %9.1f tokens/s (%.3f ms/token, %zu tokens)\n", double(n_greedy) / greedy_s,
                   greedy_s * 1e3 / double(n_greedy), n_greedy);
-      std::printf("  decoder beam %-2d  %9.1f tokens/s (%.3f ms/step)\n", beam, double(n_beam) / beam_s,
-                  beam_s * 1e3 / double(n_beam));
+      if (beam > 0)
+        std::printf("  decoder beam %-2d  %9.1f tokens/s (%.3f ms/step)\n", beam, double(n_beam) / beam_s,
+                    beam_s * 1e3 / double(n_beam));
       if (vkdev)
         std::printf("  submits/waits    encoder %.0f/%.0f, greedy %.2f/%.2f per token, beam %.2f/%.2f per step\n",
                     enc_sync.submits, enc_sync.waits, greedy_sync.submits, greedy_sync.waits, beam_sync.submits,
@@ -246,7 +251,7 @@ int main(int argc, char** argv) {
                     what, b.model_ms, b.readback_ms, b.readback_bytes, b.host_ms, b.dispatches);
       };
       print_b("per greedy token", greedy_b);
-      print_b("per beam step", beam_b);
+      if (beam > 0) print_b("per beam step", beam_b);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "whisper_bench: %s\n", e.what());

@@ -1,8 +1,8 @@
 #pragma once
 // Products of a few activation rows with a 16-bit weight matrix (token-by-token decoding):
 // y[m][n] = sum_k x[m][k] * w[n][k] (+ bias[n]) for M <= kMatvecMaxRows rows. Memory-bound,
-// so the weight is streamed once: the AVX2 version dots four weight rows at a time against
-// every activation row, converting each 8-element group of f16/bf16 once per row pair.
+// so the weight is streamed once: the AVX2 version reads each weight row once, front to
+// back, against every activation row, converting each 8-element group of f16/bf16 once.
 #include <cstdint>
 
 #include "runtime/core/dtype.hpp"
