@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "runtime/core/convert.hpp"
 #include "runtime/cpu/cpu_device.hpp"
 #include "runtime/cpu/thread_pool.hpp"
 #include "runtime/cpu/vec.hpp"
@@ -14,21 +15,34 @@ namespace {
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 constexpr int64_t kMinSplitKeys = 128;  // a key range shorter than this is not worth a task
 
+inline float to_f32(float v) { return v; }
+inline float to_f32(uint16_t v) { return f16_to_f32(v); }
+
 }  // namespace
 
-void attn_row_scores(const float* q, int64_t nq, const float* k, int64_t nk, int64_t D, float* s, int64_t ld) {
+template <class KV>
+void attn_row_scores(const float* q, int64_t nq, const KV* k, int64_t nk, int64_t D, float* s, int64_t ld) {
   if (use_avx2()) return avx2::attn_row_scores(q, nq, k, nk, D, s, ld);
   for (int64_t i = 0; i < nq; ++i)
-    for (int64_t j = 0; j < nk; ++j) s[i * ld + j] = dot(q + i * D, k + j * D, D);
+    for (int64_t j = 0; j < nk; ++j) {
+      float t = 0.0f;
+      for (int64_t d = 0; d < D; ++d) t += q[i * D + d] * to_f32(k[j * D + d]);
+      s[i * ld + j] = t;
+    }
 }
 
-void attn_row_pv(const float* p, int64_t nk, const float* v, int64_t Dv, float* o) {
+template <class KV>
+void attn_row_pv(const float* p, int64_t nk, const KV* v, int64_t Dv, float* o) {
   if (use_avx2()) return avx2::attn_row_pv(p, nk, v, Dv, o);
   for (int64_t j = 0; j < nk; ++j)
-    if (p[j] != 0.0f) axpy(o, p[j], v + j * Dv, Dv);
+    if (p[j] != 0.0f)
+      for (int64_t c = 0; c < Dv; ++c) o[c] += p[j] * to_f32(v[j * Dv + c]);
 }
 
-void attention_rows(const AttnRowsArgs& a) {
+namespace {
+
+template <class KV>
+void attention_rows_typed(const AttnRowsArgs& a) {
   const int64_t BH = a.B * a.H, nq = a.Lq;
   // Enough key ranges that every thread has a couple of tasks, none shorter than kMinSplitKeys.
   const int64_t want = (2 * num_threads() + BH - 1) / BH;
@@ -44,8 +58,8 @@ void attention_rows(const AttnRowsArgs& a) {
     for (int64_t t = lo; t < hi; ++t) {
       const int64_t bh = t / splits, b = bh / a.H, h = bh % a.H, k0 = (t % splits) * span;
       const int64_t nk = std::max<int64_t>(0, std::min(span, a.Lk - k0));
-      const float* kb = a.k + (bh * a.Lk + k0) * a.D;
-      const float* vb = a.v + (bh * a.Lk + k0) * a.Dv;
+      const KV* kb = static_cast<const KV*>(a.k) + (bh * a.Lk + k0) * a.D;
+      const KV* vb = static_cast<const KV*>(a.v) + (bh * a.Lk + k0) * a.Dv;
       attn_row_scores(a.q + bh * nq * a.D, nq, kb, nk, a.D, s.data(), span);
       for (int64_t i = 0; i < nq; ++i) {
         float* o = splits > 1 ? parts.data() + (t * nq + i) * part : a.out + (bh * nq + i) * a.Dv;
@@ -103,6 +117,13 @@ void attention_rows(const AttnRowsArgs& a) {
       scal(o, total > 0.0f ? 1.0f / total : 0.0f, a.Dv);
     }
   });
+}
+
+}  // namespace
+
+void attention_rows(const AttnRowsArgs& a) {
+  if (a.kv_f16) attention_rows_typed<uint16_t>(a);
+  else attention_rows_typed<float>(a);
 }
 
 }  // namespace vkflow::cpu

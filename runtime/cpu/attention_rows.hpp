@@ -9,7 +9,9 @@ namespace vkflow::cpu {
 constexpr int64_t kAttnRowsMaxQueries = 8;  // up to this many query rows take this path
 
 struct AttnRowsArgs {
-  const float *q, *k, *v;  // [B, H, Lq, D], [B, H, Lk, D], [B, H, Lk, Dv]
+  const float* q;        // [B, H, Lq, D]
+  const void *k, *v;     // [B, H, Lk, D], [B, H, Lk, Dv]: f32, or f16 when kv_f16
+  bool kv_f16;
   const float* mask;       // broadcast to [B, H, Lq, Lk] through mask_strides, or null
   const int64_t* mask_strides;
   int64_t B, H, Lq, Lk, D, Dv;
@@ -19,14 +21,19 @@ struct AttnRowsArgs {
 };
 void attention_rows(const AttnRowsArgs& a);
 
-// s[i * ld + j] = q_i . k_j for nq query rows and nk key rows of D elements (both contiguous).
-void attn_row_scores(const float* q, int64_t nq, const float* k, int64_t nk, int64_t D, float* s, int64_t ld);
-// o[c] += sum_j p[j] * v[j * Dv + c] for one output row.
-void attn_row_pv(const float* p, int64_t nk, const float* v, int64_t Dv, float* o);
+// s[i * ld + j] = q_i . k_j for nq query rows and nk key rows of D elements (both contiguous;
+// keys f32 or f16).
+template <class KV>
+void attn_row_scores(const float* q, int64_t nq, const KV* k, int64_t nk, int64_t D, float* s, int64_t ld);
+// o[c] += sum_j p[j] * v[j * Dv + c] for one output row (values f32 or f16).
+template <class KV>
+void attn_row_pv(const float* p, int64_t nk, const KV* v, int64_t Dv, float* o);
 
 namespace avx2 {
-void attn_row_scores(const float* q, int64_t nq, const float* k, int64_t nk, int64_t D, float* s, int64_t ld);
-void attn_row_pv(const float* p, int64_t nk, const float* v, int64_t Dv, float* o);
+template <class KV>
+void attn_row_scores(const float* q, int64_t nq, const KV* k, int64_t nk, int64_t D, float* s, int64_t ld);
+template <class KV>
+void attn_row_pv(const float* p, int64_t nk, const KV* v, int64_t Dv, float* o);
 }  // namespace avx2
 
 }  // namespace vkflow::cpu
