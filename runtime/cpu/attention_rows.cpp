@@ -39,6 +39,11 @@ void attn_row_pv(const float* p, int64_t nk, const KV* v, int64_t Dv, float* o) 
       for (int64_t c = 0; c < Dv; ++c) o[c] += p[j] * to_f32(v[j * Dv + c]);
 }
 
+template void attn_row_scores<float>(const float*, int64_t, const float*, int64_t, int64_t, float*, int64_t);
+template void attn_row_scores<uint16_t>(const float*, int64_t, const uint16_t*, int64_t, int64_t, float*, int64_t);
+template void attn_row_pv<float>(const float*, int64_t, const float*, int64_t, float*);
+template void attn_row_pv<uint16_t>(const float*, int64_t, const uint16_t*, int64_t, float*);
+
 namespace {
 
 template <class KV>
