@@ -46,19 +46,19 @@ Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor
   expect_rank(k, 4, op, "k", "[B, H, Lk, D]");
   expect_rank(v, 4, op, "v", "[B, H, Lk, Dv]");
   int64_t B = q.dim(0), H = q.dim(1), Lq = q.dim(2), D = q.dim(3), Lk = k.dim(2);
-  expect(k.dim(0) == B && k.dim(1) == H && k.dim(3) == D, op,
+  VKFLOW_EXPECT(k.dim(0) == B && k.dim(1) == H && k.dim(3) == D, op,
          "k " + to_string(k.shape()) + " does not match q " + to_string(q.shape()));
-  expect(v.dim(0) == B && v.dim(1) == H && v.dim(2) == Lk, op,
+  VKFLOW_EXPECT(v.dim(0) == B && v.dim(1) == H && v.dim(2) == Lk, op,
          "v " + to_string(v.shape()) + " does not match k " + to_string(k.shape()));
   if (mask.defined()) {
     expect_dtype(mask, DType::F32, op, "mask");
-    expect(broadcasts_to(mask.shape(), {B, H, Lq, Lk}), op,
+    VKFLOW_EXPECT(broadcasts_to(mask.shape(), {B, H, Lq, Lk}), op,
            "mask " + to_string(mask.shape()) + " does not broadcast to " + to_string(Shape{B, H, Lq, Lk}));
   }
   expect_same_device({&q, &k, &v, &mask}, op);
   AttentionParams p{scale > 0 ? scale : static_cast<float>(1.0 / std::sqrt(double(D))), causal, mask.defined()};
   if (q.device().kind() != DeviceKind::Cpu && (D > 256 || v.dim(3) > 256)) {
-    expect(!causal, op, "causal attention with head dims above 256 is not supported on this device");
+    VKFLOW_EXPECT(!causal, op, "causal attention with head dims above 256 is not supported on this device");
     return attention_by_blocks(q, k, v, mask, p.scale);
   }
   Tensor y = new_like(q, {B, H, Lq, v.dim(3)});

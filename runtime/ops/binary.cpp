@@ -8,7 +8,7 @@
 namespace vkflow::ops {
 
 Tensor binary(std::string_view op, const Tensor& a, const Tensor& b) {
-  expect(std::find(std::begin(kBinaryOps), std::end(kBinaryOps), op) != std::end(kBinaryOps), op,
+  VKFLOW_EXPECT(std::find(std::begin(kBinaryOps), std::end(kBinaryOps), op) != std::end(kBinaryOps), op,
          "not an elementwise binary op");
   expect_dtype(a, DType::F32, op, "a");
   expect_dtype(b, DType::F32, op, "b");
@@ -17,7 +17,7 @@ Tensor binary(std::string_view op, const Tensor& a, const Tensor& b) {
   try {
     s = broadcast_shapes(a.shape(), b.shape());
   } catch (const Error& e) {
-    expect(false, op, e.what());
+    VKFLOW_EXPECT(false, op, e.what());
   }
   Tensor y = new_like(a, s);
   launch(op, {a, b}, {y}, nullptr);

@@ -6,12 +6,12 @@ namespace vkflow::ops {
 
 Tensor cast(const Tensor& x, DType to) {
   constexpr std::string_view op = "cast";
-  expect(x.defined(), op, "x is missing");
+  VKFLOW_EXPECT(x.defined(), op, "x is missing");
   DType from = x.dtype();
   bool ok = from == to || to == DType::F32 ||
             (from == DType::F32 && (to == DType::F16 || to == DType::BF16));
-  expect(ok, op, "no conversion from " + std::string(dtype_name(from)) + " to " + std::string(dtype_name(to)));
-  expect(x.numel() % dtype_info(from).block_elems == 0, op, "element count is not a multiple of the block size");
+  VKFLOW_EXPECT(ok, op, "no conversion from " + std::string(dtype_name(from)) + " to " + std::string(dtype_name(to)));
+  VKFLOW_EXPECT(x.numel() % dtype_info(from).block_elems == 0, op, "element count is not a multiple of the block size");
   Tensor y = new_like(x, x.shape(), to);
   CastParams p{to};
   launch(op, {x}, {y}, &p);

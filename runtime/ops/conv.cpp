@@ -21,7 +21,7 @@ Shape check_conv(std::string_view op, const Tensor& x, const Tensor& w, const Te
   expect_rank(x, spatial + 2, op, "x", xl);
   expect_float(w, op, "weight");
   expect_rank(w, spatial + 2, op, "weight", spatial == 2 ? "[O, I/groups, KH, KW]" : "[O, I/groups, K]");
-  expect(p.groups >= 1 && p.stride_h >= 1 && p.stride_w >= 1 && p.dil_h >= 1 && p.dil_w >= 1 &&
+  VKFLOW_EXPECT(p.groups >= 1 && p.stride_h >= 1 && p.stride_w >= 1 && p.dil_h >= 1 && p.dil_w >= 1 &&
              p.pad_h >= 0 && p.pad_w >= 0 && p.out_pad_h >= 0 && p.out_pad_w >= 0,
          op, "stride, dilation and groups must be >= 1, padding >= 0");
   int64_t cin = x.dim(1), g = p.groups;
@@ -29,24 +29,24 @@ Shape check_conv(std::string_view op, const Tensor& x, const Tensor& w, const Te
   int64_t ih = spatial == 2 ? x.dim(2) : 1, iw = x.dim(-1);
   int64_t cout;
   if (!transpose) {
-    expect(cin % g == 0 && w.dim(0) % g == 0, op, "channels not divisible by groups = " + std::to_string(g));
-    expect(w.dim(1) * g == cin, op, "weight " + to_string(w.shape()) + " expects " + std::to_string(w.dim(1) * g) + " input channels, x has " + std::to_string(cin));
+    VKFLOW_EXPECT(cin % g == 0 && w.dim(0) % g == 0, op, "channels not divisible by groups = " + std::to_string(g));
+    VKFLOW_EXPECT(w.dim(1) * g == cin, op, "weight " + to_string(w.shape()) + " expects " + std::to_string(w.dim(1) * g) + " input channels, x has " + std::to_string(cin));
     cout = w.dim(0);
   } else {
-    expect(w.dim(0) == cin && cin % g == 0, op, "weight " + to_string(w.shape()) + " expects " + std::to_string(w.dim(0)) + " input channels (divisible by groups), x has " + std::to_string(cin));
-    expect(p.out_pad_h < std::max(p.stride_h, p.dil_h) && p.out_pad_w < std::max(p.stride_w, p.dil_w), op, "output padding must be smaller than stride or dilation");
+    VKFLOW_EXPECT(w.dim(0) == cin && cin % g == 0, op, "weight " + to_string(w.shape()) + " expects " + std::to_string(w.dim(0)) + " input channels (divisible by groups), x has " + std::to_string(cin));
+    VKFLOW_EXPECT(p.out_pad_h < std::max(p.stride_h, p.dil_h) && p.out_pad_w < std::max(p.stride_w, p.dil_w), op, "output padding must be smaller than stride or dilation");
     cout = w.dim(1) * g;
   }
   if (bias.defined()) {
     expect_dtype(bias, DType::F32, op, "bias");
-    expect(bias.rank() == 1 && bias.dim(0) == cout, op, "bias must be [" + std::to_string(cout) + "], got " + to_string(bias.shape()));
+    VKFLOW_EXPECT(bias.rank() == 1 && bias.dim(0) == cout, op, "bias must be [" + std::to_string(cout) + "], got " + to_string(bias.shape()));
   }
   expect_same_device({&x, &w, &bias}, op);
   int64_t oh = transpose ? conv_transpose_out_size(ih, kh, p.stride_h, p.pad_h, p.dil_h, p.out_pad_h)
                          : conv_out_size(ih, kh, p.stride_h, p.pad_h, p.dil_h);
   int64_t ow = transpose ? conv_transpose_out_size(iw, kw, p.stride_w, p.pad_w, p.dil_w, p.out_pad_w)
                          : conv_out_size(iw, kw, p.stride_w, p.pad_w, p.dil_w);
-  expect(oh >= 1 && ow >= 1, op, "input " + to_string(x.shape()) + " is too small for kernel " + to_string(w.shape()));
+  VKFLOW_EXPECT(oh >= 1 && ow >= 1, op, "input " + to_string(x.shape()) + " is too small for kernel " + to_string(w.shape()));
   if (spatial == 2) return {x.dim(0), cout, oh, ow};
   return {x.dim(0), cout, ow};
 }

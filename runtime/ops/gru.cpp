@@ -7,7 +7,7 @@ namespace {
 void check_dir(const GruWeights& w, int64_t I, int64_t H, std::string_view op, const std::string& dir) {
   auto shape_is = [&](const Tensor& t, Shape s, const char* name) {
     expect_dtype(t, DType::F32, op, dir + " " + name);
-    expect(t.shape() == s, op, dir + " " + name + " must be " + to_string(s) + ", got " + to_string(t.shape()));
+    VKFLOW_EXPECT(t.shape() == s, op, dir + " " + name + " must be " + to_string(s) + ", got " + to_string(t.shape()));
   };
   shape_is(w.w_ih, {3 * H, I}, "w_ih");
   shape_is(w.w_hh, {3 * H, H}, "w_hh");
@@ -20,7 +20,7 @@ Tensor gru(const Tensor& x, const GruWeights& fwd, const GruWeights* rev) {
   constexpr std::string_view op = "gru";
   expect_dtype(x, DType::F32, op, "x");
   expect_rank(x, 3, op, "x", "[B, T, I] (batch first)");
-  expect(fwd.w_hh.defined() && fwd.w_hh.rank() == 2, op, "forward w_hh must be [3H, H]");
+  VKFLOW_EXPECT(fwd.w_hh.defined() && fwd.w_hh.rank() == 2, op, "forward w_hh must be [3H, H]");
   int64_t H = fwd.w_hh.dim(1), I = x.dim(2);
   check_dir(fwd, I, H, op, "forward");
   if (rev) check_dir(*rev, I, H, op, "reverse");

@@ -9,7 +9,7 @@ namespace {
 void expect_vec(const Tensor& t, int64_t n, std::string_view op, std::string_view what) {
   if (!t.defined()) return;
   expect_dtype(t, DType::F32, op, what);
-  expect(t.rank() == 1 && t.dim(0) == n, op,
+  VKFLOW_EXPECT(t.rank() == 1 && t.dim(0) == n, op,
          std::string(what) + " must be [" + std::to_string(n) + "], got " + to_string(t.shape()));
 }
 }  // namespace
@@ -17,8 +17,8 @@ void expect_vec(const Tensor& t, int64_t n, std::string_view op, std::string_vie
 Tensor group_norm(const Tensor& x, int groups, const Tensor& weight, const Tensor& bias, float eps) {
   constexpr std::string_view op = "group_norm";
   expect_dtype(x, DType::F32, op, "x");
-  expect(x.rank() >= 2, op, "x must be [N, C, ...], got " + to_string(x.shape()));
-  expect(groups >= 1 && x.dim(1) % groups == 0, op,
+  VKFLOW_EXPECT(x.rank() >= 2, op, "x must be [N, C, ...], got " + to_string(x.shape()));
+  VKFLOW_EXPECT(groups >= 1 && x.dim(1) % groups == 0, op,
          std::to_string(x.dim(1)) + " channels are not divisible into " + std::to_string(groups) + " groups");
   expect_vec(weight, x.dim(1), op, "weight");
   expect_vec(bias, x.dim(1), op, "bias");
@@ -32,7 +32,7 @@ Tensor group_norm(const Tensor& x, int groups, const Tensor& weight, const Tenso
 Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps) {
   constexpr std::string_view op = "layer_norm";
   expect_dtype(x, DType::F32, op, "x");
-  expect(x.rank() >= 1, op, "x must have at least one dimension");
+  VKFLOW_EXPECT(x.rank() >= 1, op, "x must have at least one dimension");
   expect_vec(weight, x.dim(-1), op, "weight");
   expect_vec(bias, x.dim(-1), op, "bias");
   expect_same_device({&x, &weight, &bias}, op);
@@ -45,7 +45,7 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, flo
 Tensor rms_norm(const Tensor& x, const Tensor& weight, float eps) {
   constexpr std::string_view op = "rms_norm";
   expect_dtype(x, DType::F32, op, "x");
-  expect(x.rank() >= 1, op, "x must have at least one dimension");
+  VKFLOW_EXPECT(x.rank() >= 1, op, "x must have at least one dimension");
   expect_vec(weight, x.dim(-1), op, "weight");
   expect_same_device({&x, &weight}, op);
   RmsNormParams p{eps, weight.defined()};
@@ -57,8 +57,8 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, float eps) {
 Tensor batch_norm(const Tensor& x, const Tensor& scale, const Tensor& shift) {
   constexpr std::string_view op = "batch_norm";
   expect_dtype(x, DType::F32, op, "x");
-  expect(x.rank() >= 2, op, "x must be [N, C, ...], got " + to_string(x.shape()));
-  expect(scale.defined() && shift.defined(), op, "scale and shift are required");
+  VKFLOW_EXPECT(x.rank() >= 2, op, "x must be [N, C, ...], got " + to_string(x.shape()));
+  VKFLOW_EXPECT(scale.defined() && shift.defined(), op, "scale and shift are required");
   expect_vec(scale, x.dim(1), op, "scale");
   expect_vec(shift, x.dim(1), op, "shift");
   expect_same_device({&x, &scale, &shift}, op);
@@ -71,7 +71,7 @@ void fold_batch_norm(const std::vector<float>& mean, const std::vector<float>& v
                      const std::vector<float>& weight, const std::vector<float>& bias, float eps,
                      std::vector<float>& scale, std::vector<float>& shift) {
   size_t c = mean.size();
-  expect(var.size() == c && weight.size() == c && bias.size() == c, "fold_batch_norm",
+  VKFLOW_EXPECT(var.size() == c && weight.size() == c && bias.size() == c, "fold_batch_norm",
          "mean, var, weight and bias must have the same length");
   scale.resize(c);
   shift.resize(c);

@@ -5,27 +5,25 @@
 
 namespace vkflow::ops {
 
-void expect(bool ok, std::string_view op, const std::string& msg) {
-  if (!ok) throw Error(std::string(op) + ": " + msg);
-}
+void fail_op(std::string_view op, const std::string& msg) { throw Error(std::string(op) + ": " + msg); }
 
 void expect_dtype(const Tensor& t, DType d, std::string_view op, std::string_view what) {
-  expect(t.defined(), op, std::string(what) + " is missing");
-  expect(t.dtype() == d, op,
+  VKFLOW_EXPECT(t.defined(), op, std::string(what) + " is missing");
+  VKFLOW_EXPECT(t.dtype() == d, op,
          std::string(what) + " must be " + std::string(dtype_name(d)) + ", got " + std::string(dtype_name(t.dtype())));
 }
 
 void expect_float(const Tensor& t, std::string_view op, std::string_view what) {
-  expect(t.defined(), op, std::string(what) + " is missing");
+  VKFLOW_EXPECT(t.defined(), op, std::string(what) + " is missing");
   DType d = t.dtype();
-  expect(d == DType::F32 || d == DType::F16 || d == DType::BF16, op,
+  VKFLOW_EXPECT(d == DType::F32 || d == DType::F16 || d == DType::BF16, op,
          std::string(what) + " must be f32, f16 or bf16, got " + std::string(dtype_name(d)));
 }
 
 void expect_rank(const Tensor& t, int rank, std::string_view op, std::string_view what,
                  std::string_view layout) {
-  expect(t.defined(), op, std::string(what) + " is missing");
-  expect(t.rank() == rank, op,
+  VKFLOW_EXPECT(t.defined(), op, std::string(what) + " is missing");
+  VKFLOW_EXPECT(t.rank() == rank, op,
          std::string(what) + " must be " + std::string(layout) + ", got shape " + to_string(t.shape()));
 }
 
@@ -34,7 +32,7 @@ void expect_same_device(std::initializer_list<const Tensor*> ts, std::string_vie
   for (const Tensor* t : ts) {
     if (!t->defined()) continue;
     if (!dev) dev = &t->device();
-    expect(&t->device() == dev, op, "tensors are on different devices (" + dev->name() + ", " + t->device().name() + ")");
+    VKFLOW_EXPECT(&t->device() == dev, op, "tensors are on different devices (" + dev->name() + ", " + t->device().name() + ")");
   }
 }
 
@@ -56,10 +54,10 @@ Tensor new_like(const Tensor& x, Shape shape, DType dtype) {
 
 void launch(std::string_view op, std::span<const Tensor> inputs, std::span<Tensor> outputs,
             const void* params) {
-  expect(!inputs.empty() && inputs[0].defined(), op, "first input is missing");
+  VKFLOW_EXPECT(!inputs.empty() && inputs[0].defined(), op, "first input is missing");
   Device& dev = inputs[0].device();
   for (const Tensor& t : inputs)
-    expect(!t.defined() || &t.device() == &dev, op,
+    VKFLOW_EXPECT(!t.defined() || &t.device() == &dev, op,
            "inputs are on different devices (" + dev.name() + ", " + (t.defined() ? t.device().name() : "") + ")");
   dev.run(OpCall{op, inputs, outputs, params});
 }

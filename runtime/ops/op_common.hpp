@@ -13,8 +13,13 @@ namespace vkflow::ops {
 // Rank limit of ops that carry per-dimension data in their params (permute, pad).
 constexpr int kMaxRank = 8;
 
-// Throws Error("<op>: <msg>") unless ok.
-void expect(bool ok, std::string_view op, const std::string& msg);
+// Throws Error("<op>: <msg>") unless ok. A macro so that the message, often built from shapes,
+// is only made on failure: front-end checks run for every op a decoder records.
+#define VKFLOW_EXPECT(ok, op, msg)                    \
+  do {                                                \
+    if (!(ok)) ::vkflow::ops::fail_op((op), (msg));   \
+  } while (0)
+[[noreturn]] void fail_op(std::string_view op, const std::string& msg);
 // Checks t is defined and has dtype d; `what` names the argument ("x", "weight").
 void expect_dtype(const Tensor& t, DType d, std::string_view op, std::string_view what);
 // f32, f16 or bf16.

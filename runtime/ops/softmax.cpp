@@ -8,10 +8,10 @@ namespace vkflow::ops {
 Tensor softmax(const Tensor& x, float scale, const Tensor& mask) {
   constexpr std::string_view op = "softmax";
   expect_dtype(x, DType::F32, op, "x");
-  expect(x.rank() >= 1, op, "x must have at least one dimension");
+  VKFLOW_EXPECT(x.rank() >= 1, op, "x must have at least one dimension");
   if (mask.defined()) {
     expect_dtype(mask, DType::F32, op, "mask");
-    expect(broadcasts_to(mask.shape(), x.shape()), op,
+    VKFLOW_EXPECT(broadcasts_to(mask.shape(), x.shape()), op,
            "mask " + to_string(mask.shape()) + " does not broadcast to x " + to_string(x.shape()));
   }
   expect_same_device({&x, &mask}, op);

@@ -7,7 +7,7 @@
 namespace vkflow::ops {
 
 Tensor unary(std::string_view op, const Tensor& x, UnaryParams p) {
-  expect(std::find(std::begin(kUnaryOps), std::end(kUnaryOps), op) != std::end(kUnaryOps), op,
+  VKFLOW_EXPECT(std::find(std::begin(kUnaryOps), std::end(kUnaryOps), op) != std::end(kUnaryOps), op,
          "not an elementwise unary op");
   expect_dtype(x, DType::F32, op, "x");
   Tensor y = new_like(x, x.shape());
@@ -26,7 +26,7 @@ Tensor sigmoid(const Tensor& x) { return unary("sigmoid", x); }
 Tensor exp(const Tensor& x) { return unary("exp", x); }
 Tensor scale(const Tensor& x, float mul, float add) { return unary("scale", x, {mul, add}); }
 Tensor clamp(const Tensor& x, float lo, float hi) {
-  expect(lo <= hi, "clamp", "min " + std::to_string(lo) + " exceeds max " + std::to_string(hi));
+  VKFLOW_EXPECT(lo <= hi, "clamp", "min " + std::to_string(lo) + " exceeds max " + std::to_string(hi));
   return unary("clamp", x, {lo, hi});
 }
 

@@ -1,6 +1,8 @@
 #include "runtime/vulkan/command_stream.hpp"
 
 #include <algorithm>
+#include <array>
+#include <chrono>
 
 #include "runtime/core/error.hpp"
 #include "runtime/vulkan/check.hpp"
@@ -8,7 +10,6 @@
 namespace vkflow::vk {
 
 namespace {
-constexpr uint32_t kMaxBindings = 8;
 constexpr uint32_t kPoolSets = 256;  // per submission, without push descriptors
 constexpr size_t kMaxInFlight = 4;
 constexpr VkPipelineStageFlags kStages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
@@ -100,7 +101,7 @@ void CommandStream::full_barrier() {
   need_barrier_ = false;
 }
 
-void CommandStream::barrier_for(const std::vector<BufferRange>& ranges) {
+void CommandStream::barrier_for(std::span<const BufferRange> ranges) {
   bool hazard = need_barrier_;
   for (size_t i = 0; i < ranges.size() && !hazard; ++i)
     for (const auto& t : touched_)
@@ -123,7 +124,7 @@ VkDescriptorSet CommandStream::allocate_set(const Pipeline& p) {
   return set;
 }
 
-void CommandStream::dispatch(const Pipeline& p, const std::vector<BufferRange>& bindings, const void* push,
+void CommandStream::dispatch(const Pipeline& p, std::span<const BufferRange> bindings, const void* push,
                              uint32_t gx, uint32_t gy, uint32_t gz, double work) {
   if (bindings.size() != p.bindings || bindings.size() > kMaxBindings)
     throw Error("Vulkan: " + p.name + " takes " + std::to_string(p.bindings) + " buffers, got " +
@@ -138,8 +139,8 @@ void CommandStream::dispatch(const Pipeline& p, const std::vector<BufferRange>& 
   if (profiler_) full_barrier();  // each timestamp pair brackets this dispatch alone
   VkCommandBuffer cb = current_.cb;
   vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
-  std::vector<VkDescriptorBufferInfo> infos(bindings.size());
-  std::vector<VkWriteDescriptorSet> writes(bindings.size());
+  std::array<VkDescriptorBufferInfo, kMaxBindings> infos;
+  std::array<VkWriteDescriptorSet, kMaxBindings> writes;
   VkDescriptorSet set = ctx_.push_descriptor_fn() ? VK_NULL_HANDLE : allocate_set(p);
   for (size_t i = 0; i < bindings.size(); ++i) {
     infos[i] = {bindings[i].buffer, bindings[i].offset, bindings[i].size};
@@ -152,9 +153,9 @@ void CommandStream::dispatch(const Pipeline& p, const std::vector<BufferRange>& 
   }
   if (set == VK_NULL_HANDLE) {
     ctx_.push_descriptor_fn()(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p.layout, 0,
-                              static_cast<uint32_t>(writes.size()), writes.data());
+                              static_cast<uint32_t>(bindings.size()), writes.data());
   } else {
-    vkUpdateDescriptorSets(ctx_.device(), static_cast<uint32_t>(writes.size()), writes.data(), 0, nullptr);
+    vkUpdateDescriptorSets(ctx_.device(), static_cast<uint32_t>(bindings.size()), writes.data(), 0, nullptr);
     vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p.layout, 0, 1, &set, 0, nullptr);
   }
   if (p.push_size) vkCmdPushConstants(cb, p.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, p.push_size, push);
@@ -172,7 +173,8 @@ void CommandStream::dispatch(const Pipeline& p, const std::vector<BufferRange>& 
 void CommandStream::copy(VkBuffer src, uint64_t src_off, VkBuffer dst, uint64_t dst_off, uint64_t n) {
   if (n == 0) return;
   if (!recording_) begin();
-  barrier_for({{src, src_off, n, false}, {dst, dst_off, n, true}});
+  const BufferRange ranges[] = {{src, src_off, n, false}, {dst, dst_off, n, true}};
+  barrier_for(ranges);
   VkBufferCopy region{src_off, dst_off, n};
   vkCmdCopyBuffer(current_.cb, src, dst, 1, &region);
   if (profiler_) profiler_->mark(current_.cb, "(copy)");
@@ -181,7 +183,8 @@ void CommandStream::copy(VkBuffer src, uint64_t src_off, VkBuffer dst, uint64_t 
 void CommandStream::fill(VkBuffer dst, uint64_t off, uint64_t n, uint32_t word) {
   if (n == 0) return;
   if (!recording_) begin();
-  barrier_for({{dst, off, n, true}});
+  const BufferRange range{dst, off, n, true};
+  barrier_for({&range, 1});
   vkCmdFillBuffer(current_.cb, dst, off, n, word);
 }
 
@@ -211,7 +214,13 @@ void CommandStream::retire(bool wait_oldest) {
     Slot& s = in_flight_.front();
     VkResult r;
     if (wait_oldest) {
-      r = vkWaitForFences(dev, 1, &s.fence, VK_TRUE, UINT64_MAX);
+      r = vkGetFenceStatus(dev, s.fence);
+      if (r == VK_NOT_READY && policy_.spin_us > 0) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(policy_.spin_us);
+        while ((r = vkGetFenceStatus(dev, s.fence)) == VK_NOT_READY && std::chrono::steady_clock::now() < until) {
+        }
+      }
+      if (r == VK_NOT_READY) r = vkWaitForFences(dev, 1, &s.fence, VK_TRUE, UINT64_MAX);
       ++waits_;
       wait_oldest = false;
     } else {

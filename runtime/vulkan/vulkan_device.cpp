@@ -1,5 +1,6 @@
 #include "runtime/vulkan/vulkan_device.hpp"
 
+#include <array>
 #include <cstdlib>
 
 #include <spdlog/spdlog.h>
@@ -58,6 +59,7 @@ VulkanDevice::VulkanDevice(Options opt) {
     opt.submit.max_dispatches = static_cast<uint32_t>(std::max(1ul, std::stoul(d)));
   if (std::string d = env("VKFLOW_VK_STARVED_DISPATCHES"); !d.empty())  // bench A/B; large = off
     opt.submit.starved_dispatches = static_cast<uint32_t>(std::max(1ul, std::stoul(d)));
+  if (std::string d = env("VKFLOW_VK_SPIN_US"); !d.empty()) opt.submit.spin_us = static_cast<uint32_t>(std::stoul(d));
   stream_ = std::make_unique<vk::CommandStream>(*ctx_, opt.submit);
   staging_ = std::make_unique<vk::Staging>(*ctx_, *stream_, opt.staging_chunk);
   direct_ = !(opt.force_staging || env("VKFLOW_VK_STAGING") == "1");
@@ -174,8 +176,9 @@ bool VulkanDevice::is_aligned(const Tensor& t) const {
 
 void VulkanDevice::dispatch(const vk::Pipeline& p, const std::vector<Arg>& args, const void* push, uint32_t gx,
                             uint32_t gy, uint32_t gz, double work) {
-  std::vector<vk::BufferRange> ranges;
-  ranges.reserve(args.size());
+  if (args.size() > vk::kMaxBindings) throw Error("Vulkan: " + p.name + " binds too many buffers");
+  std::array<vk::BufferRange, vk::kMaxBindings> ranges;
+  size_t used = 0;
   for (const Arg& arg : args) {
     const Tensor& t = *arg.tensor;
     const auto& b = vbuf(t.buffer());
@@ -190,10 +193,10 @@ void VulkanDevice::dispatch(const vk::Pipeline& p, const std::vector<Arg>& args,
                         " bytes, above this device's maxStorageBufferRange of " +
                         std::to_string(info().max_storage_range) + "; tile the op");
     len = std::min<uint64_t>(len, b.allocation().reserved - (off - b.allocation().offset));
-    ranges.push_back({b.allocation().buffer, off, len, arg.write});
+    ranges[used++] = {b.allocation().buffer, off, len, arg.write};
     b.last_use = stream_->recording_serial();
   }
-  stream_->dispatch(p, ranges, push, gx, gy, gz, work);
+  stream_->dispatch(p, {ranges.data(), used}, push, gx, gy, gz, work);
   // The dispatch may have submitted; uses stay tied to the serial they were recorded in.
 }
 

@@ -1,5 +1,7 @@
 // Bindings and parameters shared by the matmul variants. C[b][m][n_off + n] =
-// sum_k A[b][m][k] * W(k, n) (+ bias[n_off + n]); W is [N,K] (TRANS_B, any WTYPE) or [K,N].
+// act(sum_k A[b][m][k] * W(k, n) (+ bias[n_off + n])) (+ R[b][m][n_off + n]); W is [N,K]
+// (TRANS_B, any WTYPE) or [K,N]. The epilogue (act: GELU; R: a residual the shape of C) saves
+// decoders their separate elementwise dispatches; so does matvec.comp's layer-norm prologue.
 // The weight binding may be a window of rows [n_off, n_off + N) of a larger matrix, which
 // is how weights above maxStorageBufferRange are processed.
 layout(std430, binding = 0) readonly buffer A_ { float a[]; };
@@ -8,6 +10,11 @@ layout(std430, binding = 1) readonly buffer W_ { uint w[]; };
 layout(std430, binding = 1) readonly buffer W4_ { vec4 w4[]; };
 layout(std430, binding = 2) readonly buffer Bias_ { float bias[]; };
 layout(std430, binding = 3) writeonly buffer C_ { float c[]; };
+layout(std430, binding = 4) readonly buffer R_ { float residual[]; };
+// Layer-norm prologue (matvec.comp only): each row of A is normalized, scaled and shifted
+// first; the GEMM paths get normalized rows from the host instead.
+layout(std430, binding = 5) readonly buffer LnW_ { float ln_w[]; };
+layout(std430, binding = 6) readonly buffer LnB_ { float ln_b[]; };
 layout(push_constant) uniform P {
   uint M, N, K;
   uint ldc;             // row stride of C (total N)
@@ -15,6 +22,10 @@ layout(push_constant) uniform P {
   uint a_batch, w_batch, c_batch;  // element strides between batches (w_batch 0 = shared)
   uint trans_b, has_bias;
   uint vec4_a, vec4_w;  // host-checked: K (and for [K,N] weights N) multiple of 4, f32 data
+  uint act;             // 0 none, 1 GELU (erf form), after the bias
+  uint has_residual;
+  uint has_ln;          // matvec.comp: layer-norm A's rows first (ln_w, ln_b, ln_eps)
+  float ln_eps;
 } p;
 #define W_WORDS(i) w[i]
 #define W_QUAD(i) w4[i]
@@ -31,7 +42,10 @@ float load_w(uint batch, uint k, uint n) {
 void store_c(uint batch, uint m, uint n, float v) {
   if (m >= p.M || n >= p.N) return;
   if (p.has_bias != 0u) v += bias[p.n_off + n];
-  c[batch * p.c_batch + m * p.ldc + p.n_off + n] = v;
+  if (p.act == 1u) v = 0.5 * v * (1.0 + erf_approx(v * 0.70710678118654752));
+  uint at = batch * p.c_batch + m * p.ldc + p.n_off + n;
+  if (p.has_residual != 0u) v += residual[at];
+  c[at] = v;
 }
 
 bool use_vec4_a() { return p.vec4_a != 0u; }

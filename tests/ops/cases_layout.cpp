@@ -50,6 +50,17 @@ void add_layout_cases(std::vector<OpCase>& out) {
       return std::vector<HT>{y};
     };
     out.push_back(std::move(c));
+    // Two inputs (one dispatch on Vulkan): a [B, H, L, D] cache and its next position.
+    OpCase kv = exact("concat/two_kv_append", "concat", {f32_input(r, {2, 3, 5, 4}), f32_input(r, {2, 3, 1, 4})});
+    kv.run = [](const std::vector<Tensor>& t) { return std::vector<Tensor>{ops::concat(t, 2)}; };
+    kv.reference = [](const std::vector<HT>& h) {
+      HT y({2, 3, 6, 4});
+      for (int64_t o = 0; o < 6; ++o)
+        for (int64_t j = 0; j < 6; ++j)
+          for (int64_t k = 0; k < 4; ++k) y.v[(o * 6 + j) * 4 + k] = j < 5 ? h[0].v[(o * 5 + j) * 4 + k] : h[1].v[o * 4 + k];
+      return std::vector<HT>{y};
+    };
+    out.push_back(std::move(kv));
     OpCase d = exact("concat/last_axis_f16", "concat", {float_input(r, {3, 7}, DType::F16), float_input(r, {3, 2}, DType::F16)});
     d.dtype = DType::F16;
     d.run = [](const std::vector<Tensor>& t) { return std::vector<Tensor>{ops::concat(t, -1)}; };

@@ -1,4 +1,5 @@
 // Parity cases of linear, matmul and the convolutions, with their float64 references.
+#include <cmath>
 #include <cstdlib>
 #include <utility>
 
@@ -94,6 +95,44 @@ void add_linear(std::vector<OpCase>& out, const std::string& name, Shape xs, int
   c.reference = [](const std::vector<HT>& h) { return std::vector<HT>{ref_linear(h[0], h[1], h[2])}; };
   c.tol = 1e-5;
   out.push_back(std::move(c));
+}
+
+// linear with its fusion, y = gelu?(LN?(x) @ w^T + b) + residual; asked as "linear" so the
+// CPU runs it too (through layer_norm, linear, gelu and add, as devices without "linear_fused").
+void add_linear_fused(std::vector<OpCase>& out, const std::string& name, Shape xs, int64_t N, DType wt, bool bias,
+                      bool gelu, bool residual, bool norm = false) {
+  add_linear(out, name, xs, N, wt, bias);
+  OpCase& c = out.back();
+  Rng r = rng_for(name + "/residual");
+  Shape ys = xs;
+  ys.back() = N;
+  const int64_t K = xs.back();
+  c.inputs.push_back(residual ? f32_input(r, ys) : absent());
+  c.inputs.push_back(norm ? f32_input(r, {K}, 0.5f, 1.5f) : absent());
+  c.inputs.push_back(norm ? f32_input(r, {K}) : absent());
+  c.run = [gelu](const std::vector<Tensor>& t) {
+    return std::vector<Tensor>{
+        ops::linear(t[0], t[1], t[2], ops::LinearFusion{.norm_w = t[4], .norm_b = t[5], .gelu = gelu, .residual = t[3]})};
+  };
+  c.reference = [gelu](const std::vector<HT>& h) {
+    HT x = h[0];
+    if (!h[4].v.empty()) {  // layer norm over the last dim, eps 1e-5
+      const int64_t K = x.dim(-1);
+      for (int64_t row = 0; row < x.numel() / K; ++row) {
+        double mean = 0, var = 0;
+        for (int64_t k = 0; k < K; ++k) mean += x.v[row * K + k] / K;
+        for (int64_t k = 0; k < K; ++k) var += (x.v[row * K + k] - mean) * (x.v[row * K + k] - mean) / K;
+        for (int64_t k = 0; k < K; ++k)
+          x.v[row * K + k] = (x.v[row * K + k] - mean) / std::sqrt(var + 1e-5) * h[4].v[k] + h[5].v[k];
+      }
+    }
+    HT y = ref_linear(x, h[1], h[2]);
+    for (size_t i = 0; i < y.v.size(); ++i) {
+      if (gelu) y.v[i] = 0.5 * y.v[i] * (1.0 + std::erf(y.v[i] / std::sqrt(2.0)));
+      if (!h[3].v.empty()) y.v[i] += h[3].v[i];
+    }
+    return std::vector<HT>{y};
+  };
 }
 
 void add_matmul(std::vector<OpCase>& out, const std::string& name, Shape as, Shape bs, bool tb) {
@@ -209,6 +248,8 @@ void add_coop_tile_cases(std::vector<OpCase>& out) {
   force_env(out.back(), gemm("m", "1"));
   add_linear(out, "linear/coop_tile_s_f16_k38", {33, 38}, 45, DType::F16, false);
   force_env(out.back(), gemm("s"));
+  add_linear_fused(out, "linear_fused/coop_tile_s_gelu_residual", {2, 37, 64}, 70, DType::F16, true, true, true);
+  force_env(out.back(), gemm("s"));
   add_matmul(out, "matmul/coop_tile_n_kn", {3, 40, 36}, {3, 36, 132}, false);
   force_env(out.back(), gemm("n"));
   add_matmul(out, "matmul/coop_tile_m_nk", {2, 130, 20}, {2, 70, 20}, true);
@@ -252,10 +293,23 @@ void add_matmul_conv_cases(std::vector<OpCase>& out) {
   add_linear(out, "linear/matvec_f32_rows8", {8, 99}, 13, DType::F32, false);
   add_linear(out, "linear/matvec_f16_odd_k", {2, 81}, 9, DType::F16, true);
   add_linear(out, "linear/matvec_bf16_pairs", {1, 130}, 11, DType::BF16, true);
-  // CPU matvec (runtime/cpu/matvec_avx2.cpp): 4-row weight blocks, activation rows in pairs
-  // plus one (beam 5), a row tail (N % 4), a K tail (K % 8) and 8 rows of bf16.
+  // CPU matvec (runtime/cpu/matvec_avx2.cpp): 5 activation rows per weight row (beam 5), a
+  // tail of rows outside the 4-row reduction (N % 4), a K tail (K % 8) and 8 rows of bf16.
   add_linear(out, "linear/matvec_f16_beam5", {5, 1, 512}, 70, DType::F16, true);
   add_linear(out, "linear/matvec_bf16_rows8_k_tail", {8, 100}, 13, DType::BF16, false);
+  // The epilogue on the matvec, tiled/coop GEMM and fused-dequantize paths.
+  add_linear_fused(out, "linear_fused/matvec_f16_gelu", {1, 96}, 40, DType::F16, true, true, false);
+  add_linear_fused(out, "linear_fused/matvec_f16_residual", {2, 1, 64}, 64, DType::F16, true, false, true);
+  add_linear_fused(out, "linear_fused/gemm_f16_gelu_residual", {2, 70, 64}, 50, DType::F16, true, true, true);
+  add_linear_fused(out, "linear_fused/gemm_f32_residual", {20, 48}, 33, DType::F32, false, false, true);
+  add_linear_fused(out, "linear_fused/q4_k_gelu_residual", {3, 256}, 19, DType::Q4_K, true, true, true);
+  // The layer-norm prologue: the matvec's load paths (16-byte f16, f32 vec4, odd-K scalar,
+  // fused dequantization) and the GEMM paths (normalized first).
+  add_linear_fused(out, "linear_fused/norm_matvec_f16", {1, 96}, 40, DType::F16, true, false, false, true);
+  add_linear_fused(out, "linear_fused/norm_matvec_f32_gelu", {3, 64}, 21, DType::F32, true, true, false, true);
+  add_linear_fused(out, "linear_fused/norm_matvec_f16_odd_k_residual", {2, 81}, 9, DType::F16, false, false, true, true);
+  add_linear_fused(out, "linear_fused/norm_q4_k", {2, 256}, 11, DType::Q4_K, true, false, false, true);
+  add_linear_fused(out, "linear_fused/norm_gemm_f16_residual", {20, 64}, 30, DType::F16, true, false, true, true);
   for (DType q : {DType::Q4_0, DType::Q4_1, DType::Q5_0, DType::Q5_1, DType::Q8_0, DType::Q2_K, DType::Q3_K,
                   DType::Q4_K, DType::Q5_K, DType::Q6_K})
   {  // a few rows (fused dequantize-and-dot) and many rows (dequantized tiles + GEMM)

@@ -92,14 +92,30 @@ Tensor WhisperDecoder::embed(const std::vector<int32_t>& tokens, Shape shape) {
   return ops::add(ops::get_rows(model_->token_embedding(), ids), model_->decoder_positions().slice0(length_, length_ + n));
 }
 
-Tensor WhisperDecoder::self_attention_queries(const BlockWeights& b, LayerCache& c, const Tensor& h) const {
-  const int64_t H = model_->hparams().n_text_head;
-  Tensor q = split_heads(ops::linear(h, b.attn.q_w, b.attn.q_b), H);
-  Tensor k = split_heads(ops::linear(h, b.attn.k_w), H);
-  Tensor v = split_heads(ops::linear(h, b.attn.v_w, b.attn.v_b), H);
+Tensor WhisperDecoder::self_attention_queries(const BlockWeights& b, LayerCache& c, const Tensor& x) const {
+  const int64_t H = model_->hparams().n_text_head, D = model_->hparams().n_text_state;
+  Tensor q, k, v;
+  if (x.numel() == D && b.attn.qkv_w.defined()) {
+    // One row: its layer norm, q, k and v in one product; q, k, v are views of the [3D] result.
+    const Tensor qkv = ops::linear(x, b.attn.qkv_w, b.attn.qkv_b, {.norm_w = b.attn_ln_w, .norm_b = b.attn_ln_b}).view({3, D});
+    q = split_heads(qkv.slice0(0, 1).view(x.shape()), H);
+    k = split_heads(qkv.slice0(1, 2).view(x.shape()), H);
+    v = split_heads(qkv.slice0(2, 3).view(x.shape()), H);
+  } else {
+    const Tensor h = ops::layer_norm(x, b.attn_ln_w, b.attn_ln_b);
+    q = split_heads(ops::linear(h, b.attn.q_w, b.attn.q_b), H);
+    k = split_heads(ops::linear(h, b.attn.k_w), H);
+    v = split_heads(ops::linear(h, b.attn.v_w, b.attn.v_b), H);
+  }
   c.self_k = c.self_k.defined() ? ops::concat({c.self_k, k}, 2) : k;
   c.self_v = c.self_v.defined() ? ops::concat({c.self_v, v}, 2) : v;
   return q;
+}
+
+Tensor WhisperDecoder::logits(const Tensor& x) const {
+  // Not the matvec's layer-norm prologue: its ~13k workgroups would each take the row's
+  // statistics again; one layer-norm dispatch is cheaper here.
+  return ops::linear(ops::layer_norm(x, model_->decoder_ln_w(), model_->decoder_ln_b()), model_->token_embedding());
 }
 
 Tensor WhisperDecoder::step(const std::vector<int32_t>& tokens) {
@@ -117,22 +133,20 @@ Tensor WhisperDecoder::step(const std::vector<int32_t>& tokens) {
     const BlockWeights& b = blocks[l];
     LayerCache& c = layers_[l];
     // Self-attention: each row's one query sees its own cached keys (no mask needed).
-    Tensor h = ops::layer_norm(x, b.attn_ln_w, b.attn_ln_b);
-    Tensor q = self_attention_queries(b, c, h);
+    Tensor q = self_attention_queries(b, c, x);
     Tensor o = ops::attention(q, c.self_k, c.self_v);
-    x = ops::add(x, ops::linear(merge_heads(o), b.attn.o_w, b.attn.o_b));
+    x = ops::linear(merge_heads(o), b.attn.o_w, b.attn.o_b, {.residual = x});
 
     // Cross-attention: every row reads the same audio, so the rows become B query positions
     // of one sequence against the single cross K/V (no per-row copies).
-    h = ops::layer_norm(x, b.cross_ln_w, b.cross_ln_b);
-    q = split_heads(ops::linear(h, b.cross.q_w, b.cross.q_b).view({1, B, D}), hp.n_text_head);
+    const ops::LinearFusion cross_ln{.norm_w = b.cross_ln_w, .norm_b = b.cross_ln_b};
+    q = split_heads(ops::linear(x, b.cross.q_w, b.cross.q_b, cross_ln).view({1, B, D}), hp.n_text_head);
     o = merge_heads(ops::attention(q, c.cross_k, c.cross_v)).view({B, 1, D});
-    x = ops::add(x, ops::linear(o, b.cross.o_w, b.cross.o_b));
+    x = ops::linear(o, b.cross.o_w, b.cross.o_b, {.residual = x});
     x = mlp_residual(b, x);
   }
   length_ += 1;
-  x = ops::layer_norm(x, model_->decoder_ln_w(), model_->decoder_ln_b());
-  return ops::linear(x, model_->token_embedding());
+  return logits(x);
 }
 
 Tensor WhisperDecoder::forward(const std::vector<int32_t>& tokens) {
@@ -163,20 +177,18 @@ Tensor WhisperDecoder::forward(const std::vector<int32_t>& tokens) {
   for (size_t l = 0; l < blocks.size(); ++l) {
     const BlockWeights& b = blocks[l];
     LayerCache& c = layers_[l];
-    Tensor h = ops::layer_norm(x, b.attn_ln_w, b.attn_ln_b);
-    Tensor q = self_attention_queries(b, c, h);
+    Tensor q = self_attention_queries(b, c, x);
     Tensor o = ops::attention(q, c.self_k, c.self_v, mask, causal);
-    x = ops::add(x, ops::linear(merge_heads(o), b.attn.o_w, b.attn.o_b));
+    x = ops::linear(merge_heads(o), b.attn.o_w, b.attn.o_b, {.residual = x});
 
-    h = ops::layer_norm(x, b.cross_ln_w, b.cross_ln_b);
-    q = split_heads(ops::linear(h, b.cross.q_w, b.cross.q_b), hp.n_text_head);
+    q = split_heads(ops::linear(x, b.cross.q_w, b.cross.q_b, {.norm_w = b.cross_ln_w, .norm_b = b.cross_ln_b}),
+                    hp.n_text_head);
     o = ops::attention(q, c.cross_k, c.cross_v);
-    x = ops::add(x, ops::linear(merge_heads(o), b.cross.o_w, b.cross.o_b));
+    x = ops::linear(merge_heads(o), b.cross.o_w, b.cross.o_b, {.residual = x});
     x = mlp_residual(b, x);
   }
   length_ = total;
-  x = ops::layer_norm(x, model_->decoder_ln_w(), model_->decoder_ln_b());
-  return ops::linear(x, model_->token_embedding());
+  return logits(x);
 }
 
 }  // namespace vkflow::models::whisper

@@ -39,8 +39,11 @@ class WhisperDecoder {
   Tensor upload_inputs(const std::vector<int32_t>& tokens, Shape shape);
   // Token plus position embeddings of `tokens` (checked against the vocabulary) as `shape`.
   Tensor embed(const std::vector<int32_t>& tokens, Shape shape);
-  // Self-attention projections of h: appends the new keys/values to c, returns the queries.
-  Tensor self_attention_queries(const BlockWeights& b, LayerCache& c, const Tensor& h) const;
+  // Self-attention projections of x (layer norm included): appends the new keys/values to c,
+  // returns the queries.
+  Tensor self_attention_queries(const BlockWeights& b, LayerCache& c, const Tensor& x) const;
+  // Next-token logits of the last layer's output (final layer norm included).
+  Tensor logits(const Tensor& x) const;
 
   const WhisperModel* model_;
   std::vector<LayerCache> layers_;

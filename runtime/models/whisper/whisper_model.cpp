@@ -1,5 +1,7 @@
 #include "runtime/models/whisper/whisper_model.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <map>
 
 #include "runtime/core/error.hpp"
@@ -49,6 +51,48 @@ class Taker {
   std::string file_;
 };
 
+bool is_self_qkv(const std::string& n) {
+  return n.starts_with("decoder.blocks.") &&
+         (ends_with(n, ".attn.query.weight") || ends_with(n, ".attn.key.weight") || ends_with(n, ".attn.value.weight"));
+}
+
+// Stacks one decoder block's q, k, v weights on the host and uploads them as one tensor
+// (their stored dtype, or f32 where the device has no linear kernel for it).
+void stack_qkv(const formats::ModelFile& m, Device& dev, const std::string& p, std::map<std::string, Tensor>& w) {
+  const std::string names[3] = {p + ".query.weight", p + ".key.weight", p + ".value.weight"};
+  const formats::WeightInfo& q = m.at(names[0]);
+  for (const std::string& n : names) {
+    const formats::WeightInfo& x = m.at(n);
+    if (x.dtype != q.dtype || x.shape != q.shape || x.shape.size() != 2)
+      throw Error(m.describe() + ": Whisper weight '" + n + "' differs from " + names[0] + " in shape or dtype");
+  }
+  const int64_t D = q.shape[0], K = q.shape[1];
+  const bool f32 = !keep_dtype(q, dev);
+  const DType dt = f32 ? DType::F32 : q.dtype;
+  const size_t row_bytes = dtype_bytes(dt, K), part = row_bytes * static_cast<size_t>(D);
+  std::vector<uint8_t> host(3 * part), scratch;
+  for (int i = 0; i < 3; ++i) {
+    if (f32) {
+      const std::vector<float> v = m.read_f32(names[i]);
+      std::memcpy(host.data() + i * part, v.data(), part);
+    } else {
+      const auto b = m.bytes(m.at(names[i]), scratch);
+      if (b.size() != part) throw Error(m.describe() + ": Whisper weight '" + names[i] + "' has the wrong size");
+      std::memcpy(host.data() + i * part, b.data(), part);
+    }
+  }
+  const Tensor all = Tensor::from_host(dev, dt, {3 * D, K}, host.data());
+  for (int i = 0; i < 3; ++i) w[names[i]] = all.slice0(i * D, (i + 1) * D);
+  w[p + ".qkv.weight"] = all;
+  std::vector<float> bias(static_cast<size_t>(3 * D), 0.0f);
+  const std::vector<float> qb = m.read_f32(p + ".query.bias"), vb = m.read_f32(p + ".value.bias");
+  if (static_cast<int64_t>(qb.size()) != D || static_cast<int64_t>(vb.size()) != D)
+    throw Error(m.describe() + ": Whisper biases of " + p + " do not match its weights");
+  std::copy(qb.begin(), qb.end(), bias.begin());
+  std::copy(vb.begin(), vb.end(), bias.begin() + 2 * D);
+  w[p + ".qkv.bias"] = Tensor::from_f32(dev, {3 * D}, bias);
+}
+
 AttentionWeights take_attention(const Taker& t, const std::string& p) {
   return {t(p + ".query.weight"), t(p + ".query.bias"), t(p + ".key.weight"), t(p + ".value.weight"),
           t(p + ".value.bias"),   t(p + ".out.weight"), t(p + ".out.bias")};
@@ -60,6 +104,8 @@ BlockWeights take_block(const Taker& t, const std::string& p, bool cross) {
   b.attn_ln_b = t(p + ".attn_ln.bias");
   b.attn = take_attention(t, p + ".attn");
   if (cross) {
+    b.attn.qkv_w = t(p + ".attn.qkv.weight");
+    b.attn.qkv_b = t(p + ".attn.qkv.bias");
     b.cross_ln_w = t(p + ".cross_attn_ln.weight");
     b.cross_ln_b = t(p + ".cross_attn_ln.bias");
     b.cross = take_attention(t, p + ".cross_attn");
@@ -79,12 +125,13 @@ size_t count_blocks(const std::map<std::string, Tensor>& w, const std::string& p
   return n;
 }
 
-Tensor self_attention(const AttentionWeights& a, const Tensor& x, int64_t heads) {
+// residual + attention(x): the residual is added as the output projection stores.
+Tensor self_attention(const AttentionWeights& a, const Tensor& x, int64_t heads, const Tensor& residual) {
   Tensor q = ops::linear(x, a.q_w, a.q_b);
   Tensor k = ops::linear(x, a.k_w);
   Tensor v = ops::linear(x, a.v_w, a.v_b);
   Tensor o = ops::attention(split_heads(q, heads), split_heads(k, heads), split_heads(v, heads));
-  return ops::linear(merge_heads(o), a.o_w, a.o_b);
+  return ops::linear(merge_heads(o), a.o_w, a.o_b, {.residual = residual});
 }
 
 }  // namespace
@@ -103,18 +150,19 @@ Tensor merge_heads(const Tensor& x) {
 }
 
 Tensor mlp_residual(const BlockWeights& b, const Tensor& x) {
-  Tensor h = ops::layer_norm(x, b.mlp_ln_w, b.mlp_ln_b);
-  h = ops::linear(ops::gelu(ops::linear(h, b.fc1_w, b.fc1_b)), b.fc2_w, b.fc2_b);
-  return ops::add(x, h);
+  const Tensor h = ops::linear(x, b.fc1_w, b.fc1_b, {.norm_w = b.mlp_ln_w, .norm_b = b.mlp_ln_b, .gelu = true});
+  return ops::linear(h, b.fc2_w, b.fc2_b, {.residual = x});
 }
 
 WhisperModel WhisperModel::load(const formats::ModelFile& m, Device& dev) {
   if (m.detection().arch != formats::arch::kWhisper)
     throw Error(m.describe() + ": not a Whisper model (detected '" + std::string(m.detection().arch) + "')");
   formats::LoadOptions opt;
-  opt.select = [](const formats::WeightInfo& w) { return w.name != "mel_filters"; };
+  opt.select = [](const formats::WeightInfo& w) { return w.name != "mel_filters" && !is_self_qkv(w.name); };
   opt.as_f32 = [&dev](const formats::WeightInfo& w) { return !keep_dtype(w, dev); };
   auto w = formats::load_weights(m, dev, opt);
+  for (size_t i = 0; m.find("decoder.blocks." + std::to_string(i) + ".attn.query.weight"); ++i)
+    stack_qkv(m, dev, "decoder.blocks." + std::to_string(i) + ".attn", w);
   const Taker t(w, m.describe());
 
   WhisperModel r;
@@ -161,7 +209,7 @@ Tensor WhisperModel::encode(const Tensor& mel_in) const {
   x = ops::gelu(ops::conv1d(x, conv2_w_, conv2_b_, {.stride = 2, .pad = 1}));
   x = ops::add(ops::permute(x, {0, 2, 1}), enc_pos_);
   for (const BlockWeights& b : enc_blocks_) {
-    x = ops::add(x, self_attention(b.attn, ops::layer_norm(x, b.attn_ln_w, b.attn_ln_b), hp_.n_audio_head));
+    x = self_attention(b.attn, ops::layer_norm(x, b.attn_ln_w, b.attn_ln_b), hp_.n_audio_head, x);
     x = mlp_residual(b, x);
   }
   return ops::layer_norm(x, enc_ln_w_, enc_ln_b_);

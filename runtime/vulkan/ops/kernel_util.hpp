@@ -58,6 +58,10 @@ inline const Tensor& or_dummy(VulkanDevice& dev, const Tensor& t) { return t.def
 
 std::vector<uint32_t> spec_wg(uint32_t wg = kWg);
 
+// layer_norm of x's rows (last dim) into y: the "layer_norm" kernel, for other kernels' use
+// (linear_fused's prologue where it cannot be fused).
+void layer_norm_rows(VulkanDevice& dev, const Tensor& x, const Tensor& w, const Tensor& b, float eps, const Tensor& y);
+
 // Whether a fast-path op runs its cooperative-matrix kernel: Native on NVIDIA matrix cores
 // (VK_NV_cooperative_matrix, subgroup 32), Emulated = the kernel's scalar stand-in
 // (VKFLOW_VK_COOP_EMULATE=1, any fast-path device: lets the parity harness check the coop

@@ -9,6 +9,18 @@ namespace {
 void concat(VulkanDevice& dev, const OpCall& c) {
   int axis = params_of<ops::ConcatParams>(c).axis;
   const Tensor& y = c.outputs[0];
+  if (c.inputs.size() == 2 && dtype_info(y.dtype()).block_bytes == 4 && y.numel() > 0 && y.numel() < (int64_t(1) << 32)) {
+    // Two inputs (a cache and its new position): one dispatch.
+    const Tensor &a = c.inputs[0], &b = c.inputs[1];
+    int64_t inner = 1;
+    for (int d = axis + 1; d < y.rank(); ++d) inner *= y.dim(d);
+    struct { uint32_t n, na, nb, inner; } p{static_cast<uint32_t>(y.numel()), checked_u32(a.dim(axis), "concat"),
+                                             checked_u32(b.dim(axis), "concat"), checked_u32(inner, "concat")};
+    const auto& pipe = dev.pipeline("concat2", 3, sizeof(p), spec_wg());
+    Grid g = grid_for(p.n);
+    dev.dispatch(pipe, {in(a), in(b), out(y)}, p, g.x, g.y, 1, double(y.numel()) * 8);
+    return;
+  }
   auto ys = contiguous_strides(y.shape());
   int64_t off = 0;
   for (const Tensor& t : c.inputs) {

@@ -13,7 +13,8 @@ namespace vkflow::vulkan {
 
 namespace {
 struct Push {
-  uint32_t M, N, K, ldc, n_off, a_batch, w_batch, c_batch, trans_b, has_bias, vec4_a, vec4_w;
+  uint32_t M, N, K, ldc, n_off, a_batch, w_batch, c_batch, trans_b, has_bias, vec4_a, vec4_w, act, has_residual, has_ln;
+  float ln_eps;
 };
 
 }  // namespace
@@ -69,19 +70,21 @@ bool use_matvec(const GemmArgs& g) {
   if (g.M > kMatvecMaxRows || !g.trans_b || g.w_batched || g.batch != 1) return false;
   return env_knob("VKFLOW_VK_MATVEC", 1, 0, 1) != 0;
 }
-GemmKernel matvec_kernel(const VulkanDevice& dev, DType w) {
+GemmKernel matvec_kernel(const VulkanDevice& dev, DType w, bool ln) {
   uint32_t cols = static_cast<uint32_t>(env_knob("VKFLOW_VK_MATVEC_COLS", 4, 1, 8));
   uint32_t threads = static_cast<uint32_t>(env_knob("VKFLOW_VK_MATVEC_THREADS", 64, 32, 256));
-  // Partial sums: 8 rows x cols x (threads + 1) floats of shared memory.
-  if ((threads & (threads - 1)) || 32ull * cols * (threads + 1) > dev.info().max_shared_memory) cols = 4, threads = 64;
-  return {"matvec_" + std::string(dtype_name(w)), {threads, cols}, 1, cols};
+  // Partial sums: 8 rows x max(cols, 2) x (threads + 1) floats of shared memory.
+  if ((threads & (threads - 1)) || 32ull * std::max(cols, 2u) * (threads + 1) > dev.info().max_shared_memory)
+    cols = 4, threads = 64;
+  return {"matvec_" + std::string(dtype_name(w)), {threads, cols, ln ? 1u : 0u}, 1, cols};
 }
 
 void gemm(VulkanDevice& dev, const GemmArgs& g) {
   if (!weight_dtype_supported(g.w.dtype())) throw Unsupported("Vulkan matmul: weight dtype " + std::string(dtype_name(g.w.dtype())));
   const bool matvec = use_matvec(g);
-  GemmKernel kern = matvec ? matvec_kernel(dev, g.w.dtype()) : pick_gemm_kernel(dev, g);
-  const auto& pipe = dev.pipeline(kern.shader, 4, sizeof(Push), kern.spec);
+  GemmKernel kern = matvec ? matvec_kernel(dev, g.w.dtype(), g.ln_w.defined()) : pick_gemm_kernel(dev, g);
+  if (g.ln_w.defined() && !matvec) throw Error("Vulkan matmul: a layer-norm prologue needs the matvec path");
+  const auto& pipe = dev.pipeline(kern.shader, 7, sizeof(Push), kern.spec);
 
   Push p{};
   p.M = checked_u32(g.M, "matmul M");
@@ -93,6 +96,12 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
   p.trans_b = g.trans_b;
   p.has_bias = g.bias.defined();
   const Tensor& bias = or_dummy(dev, g.bias);
+  p.act = g.gelu ? 1 : 0;
+  p.has_residual = g.residual.defined();
+  const Tensor& residual = or_dummy(dev, g.residual);
+  p.has_ln = g.ln_w.defined();
+  p.ln_eps = g.ln_eps;
+  const Tensor &ln_w = or_dummy(dev, g.ln_w), &ln_b = or_dummy(dev, g.ln_b);
   // 16-byte loads where every quad is whole and aligned (f16/bf16: two aligned words).
   p.vec4_a = g.K % 4 == 0 && dev.device_offset(g.a) % 16 == 0;
   p.vec4_w = g.w.dtype() == DType::F32 && (g.trans_b ? g.K % 4 == 0 : g.N % 4 == 0) && dev.device_offset(g.w) % 16 == 0;
@@ -122,19 +131,45 @@ void gemm(VulkanDevice& dev, const GemmArgs& g) {
     Arg w{&g.w, false, window ? n0 * row_bytes : 0, window ? n * row_bytes : 0};
     if (matvec) {
       const Grid gr = grid_for((n + kern.bn - 1) / kern.bn, 1);
-      dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c)}, p, gr.x, gr.y, 1, flops_per_col * double(n));
+      dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c), in(residual), in(ln_w), in(ln_b)}, p, gr.x, gr.y, 1,
+                   flops_per_col * double(n));
       continue;
     }
     uint32_t gx = static_cast<uint32_t>((n + kern.bn - 1) / kern.bn), gy = static_cast<uint32_t>((g.M + kern.bm - 1) / kern.bm);
-    dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c)}, p, gx, gy, checked_u32(g.batch, "matmul batch"),
+    dev.dispatch(pipe, {in(g.a), w, in(bias), out(g.c), in(residual), in(ln_w), in(ln_b)}, p, gx, gy,
+                 checked_u32(g.batch, "matmul batch"),
                  flops_per_col * double(n));
   }
 }
 
 namespace {
+// "linear" and "linear_fused" (the same with ops::LinearParams' fusion). The layer norm is the
+// matvec's prologue; other paths normalize into a temporary first.
 void linear(VulkanDevice& dev, const OpCall& c) {
-  const Tensor &x = c.inputs[0], &w = c.inputs[1];
+  const Tensor& w = c.inputs[1];
+  Tensor x = c.inputs[0];
+  const bool fused = c.op == "linear_fused";
+  const ops::LinearParams lp = fused ? params_of<ops::LinearParams>(c) : ops::LinearParams{};
+  const int64_t K = x.dim(-1), M = K ? x.numel() / K : 0;
+  bool ln_prologue = false;
+  if (lp.has_norm) {
+    GemmArgs probe{x, w, Tensor(), c.outputs[0]};
+    probe.M = M;
+    ln_prologue = use_matvec(probe);
+    if (!ln_prologue) {
+      Tensor n = Tensor::empty(dev, DType::F32, x.shape());
+      layer_norm_rows(dev, x, c.inputs[4], c.inputs[5], lp.norm_eps, n);
+      x = n;
+    }
+  }
   GemmArgs g{x, w, c.inputs.size() > 2 ? c.inputs[2] : Tensor(), c.outputs[0]};
+  g.gelu = lp.gelu != 0;
+  if (lp.has_residual) g.residual = c.inputs[3];
+  if (ln_prologue) {
+    g.ln_w = c.inputs[4];
+    g.ln_b = c.inputs[5];
+    g.ln_eps = lp.norm_eps;
+  }
   g.K = x.dim(-1);
   g.N = w.dim(0);
   g.M = g.K ? x.numel() / g.K : 0;
@@ -158,6 +193,7 @@ void matmul(VulkanDevice& dev, const OpCall& c) {
 }  // namespace
 
 VKFLOW_VK_KERNEL("linear", linear, weight_dtype_supported);
+VKFLOW_VK_KERNEL("linear_fused", linear, weight_dtype_supported);
 VKFLOW_VK_KERNEL("matmul", matmul, [](DType t) { return t == DType::F32; });
 
 }  // namespace vkflow::vulkan

@@ -26,9 +26,9 @@ void softmax(VulkanDevice& dev, const OpCall& c) {
   dev.dispatch(pipe, {in(x), in(or_dummy(dev, mask)), out(c.outputs[0])}, p, g.x, g.y, 1, 5.0 * x.numel());
 }
 
-void row_norm(VulkanDevice& dev, const OpCall& c, uint32_t mode, float eps, bool has_w, bool has_b) {
-  const Tensor& x = c.inputs[0];
-  Tensor w = has_w ? c.inputs[1] : Tensor(), b = has_b ? c.inputs[2] : Tensor();
+void row_norm(VulkanDevice& dev, const Tensor& x, const Tensor& w, const Tensor& b, const Tensor& y, uint32_t mode,
+              float eps) {
+  const bool has_w = w.defined(), has_b = b.defined();
   struct { uint32_t rows, D; float eps; uint32_t has_w, has_b; } p{};
   p.D = checked_u32(x.dim(-1), "norm D");
   p.rows = p.D ? checked_u32(x.numel() / p.D, "norm rows") : 0;
@@ -37,18 +37,18 @@ void row_norm(VulkanDevice& dev, const OpCall& c, uint32_t mode, float eps, bool
   p.has_b = has_b;
   const auto& pipe = dev.pipeline("row_norm", 4, sizeof(p), {kWg, mode});
   Grid g = grid_for(p.rows, 1);
-  dev.dispatch(pipe, {in(x), in(or_dummy(dev, w)), in(or_dummy(dev, b)), out(c.outputs[0])}, p, g.x, g.y, 1,
-               5.0 * x.numel());
+  dev.dispatch(pipe, {in(x), in(or_dummy(dev, w)), in(or_dummy(dev, b)), out(y)}, p, g.x, g.y, 1, 5.0 * x.numel());
 }
 
 void layer_norm(VulkanDevice& dev, const OpCall& c) {
   const auto& lp = params_of<ops::LayerNormParams>(c);
-  row_norm(dev, c, 0, lp.eps, lp.has_weight, lp.has_bias);
+  row_norm(dev, c.inputs[0], lp.has_weight ? c.inputs[1] : Tensor(), lp.has_bias ? c.inputs[2] : Tensor(), c.outputs[0], 0,
+           lp.eps);
 }
 
 void rms_norm(VulkanDevice& dev, const OpCall& c) {
   const auto& rp = params_of<ops::RmsNormParams>(c);
-  row_norm(dev, c, 1, rp.eps, rp.has_weight, false);
+  row_norm(dev, c.inputs[0], rp.has_weight ? c.inputs[1] : Tensor(), Tensor(), c.outputs[0], 1, rp.eps);
 }
 
 // Two passes so that a few large groups still fill the GPU: chunk statistics from many
@@ -96,6 +96,10 @@ void batch_norm(VulkanDevice& dev, const OpCall& c) {
 }
 
 }  // namespace
+
+void layer_norm_rows(VulkanDevice& dev, const Tensor& x, const Tensor& w, const Tensor& b, float eps, const Tensor& y) {
+  row_norm(dev, x, w, b, y, 0, eps);
+}
 
 VKFLOW_VK_KERNEL("softmax", softmax, [](DType t) { return t == DType::F32; });
 VKFLOW_VK_KERNEL("layer_norm", layer_norm, [](DType t) { return t == DType::F32; });
