@@ -37,7 +37,7 @@ Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor
   constexpr std::string_view op = "attention";
   expect_dtype(q, DType::F32, op, "q");
   if (k.dtype() == DType::F16 && v.dtype() == DType::F16) {
-    expect(k.device().supports(op, DType::F16), op, "f16 k and v are not supported on " + k.device().name());
+    VKFLOW_EXPECT(k.device().supports(op, DType::F16), op, "f16 k and v are not supported on " + k.device().name());
   } else {
     expect_dtype(k, DType::F32, op, "k");
     expect_dtype(v, DType::F32, op, "v");
