@@ -102,6 +102,10 @@ int main(int argc, char** argv) {
     linear_case(DType::Q4_K, 256, 3072, 3072);
     linear_case(DType::F16, 1, 4096, 4096);
     linear_case(DType::Q4_K, 1, 4096, 4096);
+    // Whisper base decoding: the logits (greedy and beam 5) and the MLP's first layer.
+    linear_case(DType::F16, 1, 512, 51865);
+    linear_case(DType::F16, 5, 512, 51865);
+    linear_case(DType::F16, 1, 512, 2048);
     add("matmul", "8x(1024x64 @ 64x1024)", 2.0 * 8 * 1024 * 1024 * 64, 4.0 * 8 * (2 * 1024 * 64 + 1024 * 1024),
         [&] { in = {rand_tensor(dev, {8, 1024, 64}), rand_tensor(dev, {8, 64, 1024})}; },
         [&] { return ops::matmul(in[0], in[1]); });
@@ -124,6 +128,15 @@ int main(int argc, char** argv) {
           [&, H, L, D] { in = {rand_tensor(dev, {1, H, L, D}), rand_tensor(dev, {1, H, L, D}), rand_tensor(dev, {1, H, L, D})}; },
           [&] { return ops::attention(in[0], in[1], in[2]); });
     };
+    // Whisper base cross-attention while decoding: 1 or 5 query rows over 1500 audio keys.
+    auto decode_attn_case = [&](int64_t Lq) {
+      const int64_t H = 8, L = 1500, D = 64;
+      add("attention decode", std::to_string(Lq) + " rows x 8 heads x 1500 keys x 64", 4.0 * H * Lq * L * D, 4.0 * 2 * H * L * D,
+          [&, Lq] { in = {rand_tensor(dev, {1, H, Lq, D}), rand_tensor(dev, {1, H, L, D}), rand_tensor(dev, {1, H, L, D})}; },
+          [&] { return ops::attention(in[0], in[1], in[2]); });
+    };
+    decode_attn_case(1);
+    decode_attn_case(5);
     // SD1.5 UNet (512x512, cfg batch 2, f16 weights as in the checkpoints) and VAE decoder shapes.
     auto sd_linear = [&](int64_t M, int64_t K, int64_t N) {
       add("sd15 linear f16", std::to_string(M) + "x" + std::to_string(K) + " @ " + std::to_string(N) + "x" + std::to_string(K),

@@ -1,6 +1,6 @@
 // Whisper speed on one device, the numbers whisper.cpp's whisper-bench reports:
 //   whisper_bench MODEL|--model MODEL [--device cpu|vulkan0|vulkanN] [--path fp32|fast]
-//                 [--tokens 200] [--beam 5] [--repeat 3] [--audio WAV] [--json [OUT]]
+//                 [--tokens 200] [--beam 5] [--repeat 3] [--threads N] [--audio WAV] [--json [OUT]]
 // MODEL: a whisper.cpp ggml .bin (any dtype) or an HF Whisper folder. Reports the load time
 // (open + upload), the encoder time per 30-s window (median of --repeat after one warm-up),
 // decoder tokens/s greedy and with beam search (a fixed --tokens per run: EOT is never sampled,
@@ -9,14 +9,17 @@
 // recording the decoder's ops, the logits' read-back (device wait included), the host's search
 // (the rest), bytes read back and dispatches (GPU time per kernel: VKFLOW_VK_PROFILE=1,
 // runtime/vulkan/gpu_profiler.hpp). --audio: the first 30 s of that file instead of a chirp.
-// --json prints one JSON object on stdout, or writes it to OUT.
+// --json prints one JSON object on stdout, or writes it to OUT. --threads: CPU threads
+// (VKFLOW_THREADS; default: every core).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -24,6 +27,7 @@
 
 #include "runtime/core/error.hpp"
 #include "runtime/cpu/cpu_device.hpp"
+#include "runtime/cpu/thread_pool.hpp"
 #include "runtime/dsp/audio_file.hpp"
 #include "runtime/dsp/whisper_mel.hpp"
 #include "runtime/formats/model_file.hpp"
@@ -74,19 +78,26 @@ std::unique_ptr<Device> open_device(const std::string& name, const std::string& 
 int main(int argc, char** argv) {
   CLI::App app{"Whisper encoder/decoder benchmark (compare with whisper.cpp's whisper-bench)"};
   std::string model_path, model_opt, device = "cpu", path, audio_path, json_out;
-  int tokens = 200, beam = 5, repeat = 3;
+  int tokens = 200, beam = 5, repeat = 3, threads = 0;
   app.add_option("model", model_path, "ggml .bin or HF Whisper folder");
   app.add_option("--model", model_opt, "the same, as an option");
   app.add_option("--device", device, "cpu or vulkanN");
   app.add_option("--path", path, "Vulkan path: fp32 or fast (default: the device's default)");
   app.add_option("--tokens", tokens, "tokens per decoder run (EOT ignored)")->check(CLI::Range(1, 220));
-  app.add_option("--beam", beam, "beam size of the beam-search run")->check(CLI::Range(2, 16));
+  app.add_option("--beam", beam, "beam size of the beam-search run (0: greedy only)")->check(CLI::Range(0, 16));
   app.add_option("--repeat", repeat, "timed runs per measurement (after one warm-up)")->check(CLI::Range(1, 100));
+  app.add_option("--threads", threads, "CPU threads (default: VKFLOW_THREADS, else every core)")->check(CLI::Range(1, 256));
   app.add_option("--audio", audio_path, "encoder input: the first 30 s of this audio file (default: a chirp)");
   app.add_option("--json", json_out, "one JSON object on stdout, or into this file")->expected(0, 1);
   CLI11_PARSE(app, argc, argv);
   const bool as_json = app.count("--json") > 0;
+  if (beam == 1) {
+    std::fprintf(stderr, "whisper_bench: --beam must be 0 (no beam run) or 2..16\n");
+    return 2;
+  }
   if (!model_opt.empty()) model_path = model_opt;
+  // Read once, when the CPU thread pool starts (nothing has used it yet).
+  if (threads > 0) setenv("VKFLOW_THREADS", std::to_string(threads).c_str(), 1);
   if (model_path.empty()) {
     std::fprintf(stderr, "whisper_bench: give a model (MODEL or --model MODEL)\n");
     return 2;
@@ -174,7 +185,7 @@ int main(int argc, char** argv) {
     Sync greedy_sync, beam_sync;
     Breakdown greedy_b, beam_b;
     const double greedy_s = time_decode(0, n_greedy, greedy_sync, greedy_b);
-    const double beam_s = time_decode(beam, n_beam, beam_sync, beam_b);
+    const double beam_s = beam > 0 ? time_decode(beam, n_beam, beam_sync, beam_b) : 0.0;
     const auto mem = dev.memory();
 
     auto breakdown_json = [](const Breakdown& b) {
@@ -207,6 +218,7 @@ int main(int argc, char** argv) {
         {"decode_new_pipelines", greedy_sync.pipelines + beam_sync.pipelines},
         {"peak_device_bytes", mem.peak},
         {"repeat", repeat},
+        {"cpu_threads", cpu::num_threads()},
         {"greedy_per_token", breakdown_json(greedy_b)},
         {"beam_per_step", breakdown_json(beam_b)},
     };
@@ -218,13 +230,14 @@ int main(int argc, char** argv) {
       std::cout << j.dump() << "\n";
     }
     if (!as_json || !json_out.empty()) {
-      std::printf("%s on %s\n", model_path.c_str(), dev.name().c_str());
+      std::printf("%s on %s (%d CPU threads)\n", model_path.c_str(), dev.name().c_str(), cpu::num_threads());
       std::printf("  load             %9.1f ms\n", load_s * 1e3);
       std::printf("  encoder          %9.2f ms per 30-s window\n", median(enc) * 1e3);
       std::printf("  decoder greedy   %9.1f tokens/s (%.3f ms/token, %zu tokens)\n", double(n_greedy) / greedy_s,
                   greedy_s * 1e3 / double(n_greedy), n_greedy);
-      std::printf("  decoder beam %-2d  %9.1f tokens/s (%.3f ms/step)\n", beam, double(n_beam) / beam_s,
-                  beam_s * 1e3 / double(n_beam));
+      if (beam > 0)
+        std::printf("  decoder beam %-2d  %9.1f tokens/s (%.3f ms/step)\n", beam, double(n_beam) / beam_s,
+                    beam_s * 1e3 / double(n_beam));
       if (vkdev)
         std::printf("  submits/waits    encoder %.0f/%.0f, greedy %.2f/%.2f per token, beam %.2f/%.2f per step\n",
                     enc_sync.submits, enc_sync.waits, greedy_sync.submits, greedy_sync.waits, beam_sync.submits,
@@ -238,7 +251,7 @@ int main(int argc, char** argv) {
                     what, b.model_ms, b.readback_ms, b.readback_bytes, b.host_ms, b.dispatches);
       };
       print_b("per greedy token", greedy_b);
-      print_b("per beam step", beam_b);
+      if (beam > 0) print_b("per beam step", beam_b);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "whisper_bench: %s\n", e.what());

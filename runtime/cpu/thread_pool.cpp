@@ -2,29 +2,45 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define VKFLOW_CPU_RELAX() _mm_pause()
+#else
+#define VKFLOW_CPU_RELAX() std::this_thread::yield()
+#endif
+
 namespace vkflow::cpu {
 namespace {
 
 thread_local bool t_in_region = false;
 
+using SteadyClock = std::chrono::steady_clock;
+
+// How long a worker keeps polling for the next job before it sleeps. A decoder step runs
+// ~70 parallel jobs a few microseconds apart: polling catches each one without a futex
+// wake-up, and a short bound keeps idle workers off a shared machine's cores.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+// Jobs are claimed lock-free: `state_` holds (job id << 32 | next chunk index), so a worker
+// that arrives late can only claim a chunk of the job it read (a compare-and-swap on the
+// whole word fails once the next job is published). Workers spin briefly between jobs, then
+// sleep on `wake_` (a futex through std::atomic::wait).
 class Pool {
  public:
   explicit Pool(int n) {
     for (int i = 0; i + 1 < n; ++i) workers_.emplace_back([this] { loop(); });
   }
   ~Pool() {
-    {
-      std::lock_guard<std::mutex> lk(m_);
-      stop_ = true;
-    }
-    cv_.notify_all();
+    stop_.store(true);
+    wake_.fetch_add(1);
+    wake_.notify_all();
     for (auto& t : workers_) t.join();
   }
   int size() const { return static_cast<int>(workers_.size()) + 1; }
@@ -32,66 +48,81 @@ class Pool {
   // Runs `chunks` chunk indices through fn, the caller taking part; one job at a time.
   void run(int64_t chunks, const std::function<void(int64_t)>& fn) {
     std::lock_guard<std::mutex> job_lock(job_m_);
-    {
-      std::lock_guard<std::mutex> lk(m_);
-      fn_ = &fn;
-      chunks_ = chunks;
-      next_.store(0);
-      pending_ = chunks;
-      error_ = nullptr;
-      ++generation_;
+    const uint64_t job = (state_.load() >> 32) + 1;
+    fn_.store(&fn, std::memory_order_relaxed);
+    chunks_.store(chunks, std::memory_order_relaxed);
+    done_.store(0, std::memory_order_relaxed);
+    error_ = nullptr;
+    state_.store(job << 32);  // publishes the job (seq_cst: ordered before the sleeper check)
+    if (sleepers_.load() > 0) {
+      wake_.fetch_add(1);
+      wake_.notify_all();
     }
-    cv_.notify_all();
-    work();
-    std::unique_lock<std::mutex> lk(m_);
-    // Wait for stragglers too, so none can pick up chunks of the next job with stale indices.
-    done_cv_.wait(lk, [this] { return pending_ == 0 && active_ == 0; });
-    fn_ = nullptr;
+    work(job);
+    // Chunks claimed by workers may still run; wait for them (they are short).
+    auto t0 = SteadyClock::now();
+    for (int i = 0; done_.load(std::memory_order_acquire) < chunks; ++i) {
+      if ((i & 63) == 63 && SteadyClock::now() - t0 > kSpin) std::this_thread::yield();
+      else VKFLOW_CPU_RELAX();
+    }
     if (error_) std::rethrow_exception(error_);
   }
 
  private:
-  void work() {
+  // Claims and runs chunks of `job` until none is left or another job replaced it.
+  void work(uint64_t job) {
     t_in_region = true;
     for (;;) {
-      int64_t i = next_.fetch_add(1);
-      if (i >= chunks_) break;
+      uint64_t s = state_.load(std::memory_order_acquire);
+      if ((s >> 32) != job) break;
+      const int64_t i = static_cast<int64_t>(s & 0xffffffffu);
+      const auto* fn = fn_.load(std::memory_order_relaxed);
+      if (i >= chunks_.load(std::memory_order_relaxed)) break;
+      if (!state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel)) continue;
       try {
-        (*fn_)(i);
+        (*fn)(i);
       } catch (...) {
-        std::lock_guard<std::mutex> lk(m_);
+        std::lock_guard<std::mutex> lk(err_m_);
         if (!error_) error_ = std::current_exception();
       }
-      std::lock_guard<std::mutex> lk(m_);
-      if (--pending_ == 0) done_cv_.notify_all();
+      done_.fetch_add(1, std::memory_order_release);
     }
     t_in_region = false;
   }
+
   void loop() {
     uint64_t seen = 0;
-    for (;;) {
-      {
-        std::unique_lock<std::mutex> lk(m_);
-        cv_.wait(lk, [&] { return stop_ || (generation_ != seen && fn_ != nullptr); });
-        if (stop_) return;
-        seen = generation_;
-        ++active_;
+    while (!stop_.load(std::memory_order_relaxed)) {
+      uint64_t job = state_.load(std::memory_order_acquire) >> 32;
+      if (job != seen) {
+        seen = job;
+        work(job);
+        continue;
       }
-      work();
-      std::lock_guard<std::mutex> lk(m_);
-      if (--active_ == 0) done_cv_.notify_all();
+      // Poll for a while, then sleep until run() publishes a job.
+      bool got = false;
+      const auto t0 = SteadyClock::now();
+      for (int i = 0; !got; ++i) {
+        VKFLOW_CPU_RELAX();
+        got = (state_.load(std::memory_order_acquire) >> 32) != seen;
+        if ((i & 63) == 63 && SteadyClock::now() - t0 > kSpin) break;
+      }
+      if (got) continue;
+      sleepers_.fetch_add(1);
+      const uint32_t w = wake_.load();
+      if ((state_.load() >> 32) == seen && !stop_.load()) wake_.wait(w);
+      sleepers_.fetch_sub(1);
     }
   }
 
   std::vector<std::thread> workers_;
-  std::mutex m_, job_m_;
-  std::condition_variable cv_, done_cv_;
-  const std::function<void(int64_t)>* fn_ = nullptr;
-  int64_t chunks_ = 0, pending_ = 0;
-  int active_ = 0;
-  std::atomic<int64_t> next_{0};
-  uint64_t generation_ = 0;
-  bool stop_ = false;
+  std::mutex job_m_, err_m_;
+  std::atomic<uint64_t> state_{0};
+  std::atomic<const std::function<void(int64_t)>*> fn_{nullptr};
+  std::atomic<int64_t> chunks_{0}, done_{0};
+  std::atomic<int> sleepers_{0};
+  std::atomic<uint32_t> wake_{0};
+  std::atomic<bool> stop_{false};
   std::exception_ptr error_;
 };
 

@@ -31,6 +31,7 @@ float exp_shift_sum(float* x, int64_t n, float shift);
 double sum_sq_dev(const float* x, int64_t n, float c);
 double sum(const float* x, int64_t n);
 void f16_to_f32(const uint16_t* s, float* d, int64_t n);
+void f32_to_f16(const float* s, uint16_t* d, int64_t n);  // round to nearest even (F16C)
 float dot_f16(const float* a, const uint16_t* b, int64_t n);  // a . float(b)
 float dot_bf16(const float* a, const uint16_t* b, int64_t n);
 // Bit-exact vector dequantization of some GGUF block types; false = type not handled here.

@@ -178,6 +178,13 @@ void f16_to_f32(const uint16_t* s, float* d, int64_t n) {
   for (; i < n; ++i) d[i] = vkflow::f16_to_f32(s[i]);
 }
 
+void f32_to_f16(const float* s, uint16_t* d, int64_t n) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + i), _mm256_cvtps_ph(_mm256_loadu_ps(s + i), _MM_FROUND_TO_NEAREST_INT));
+  for (; i < n; ++i) d[i] = vkflow::f32_to_f16(s[i]);
+}
+
 void bf16_to_f32(const uint16_t* s, float* d, int64_t n) {
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {

@@ -36,8 +36,12 @@ Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor
                  bool causal, float scale) {
   constexpr std::string_view op = "attention";
   expect_dtype(q, DType::F32, op, "q");
-  expect_dtype(k, DType::F32, op, "k");
-  expect_dtype(v, DType::F32, op, "v");
+  if (k.dtype() == DType::F16 && v.dtype() == DType::F16) {
+    VKFLOW_EXPECT(k.device().supports(op, DType::F16), op, "f16 k and v are not supported on " + k.device().name());
+  } else {
+    expect_dtype(k, DType::F32, op, "k");
+    expect_dtype(v, DType::F32, op, "v");
+  }
   expect_rank(q, 4, op, "q", "[B, H, Lq, D]");
   expect_rank(k, 4, op, "k", "[B, H, Lk, D]");
   expect_rank(v, 4, op, "v", "[B, H, Lk, Dv]");

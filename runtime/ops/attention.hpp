@@ -9,7 +9,9 @@
 namespace vkflow::ops {
 
 // op "attention": inputs {q [B, H, Lq, D], k [B, H, Lk, D], v [B, H, Lk, Dv], mask f32
-// broadcastable to [B, H, Lq, Lk] or undefined}, all f32; output [B, H, Lq, Dv].
+// broadcastable to [B, H, Lq, Lk] or undefined}, all f32 — k and v may both be f16 where
+// Device::supports("attention", F16) (a decoder's cached keys/values at half the bytes);
+// output [B, H, Lq, Dv] f32.
 // out = softmax(q k^T * scale + mask [+ causal]) v. causal: query i sees keys j <= i
 // (PyTorch is_causal, top-left aligned). A query that sees no key gets zeros.
 struct AttentionParams {

@@ -293,6 +293,10 @@ void add_matmul_conv_cases(std::vector<OpCase>& out) {
   add_linear(out, "linear/matvec_f32_rows8", {8, 99}, 13, DType::F32, false);
   add_linear(out, "linear/matvec_f16_odd_k", {2, 81}, 9, DType::F16, true);
   add_linear(out, "linear/matvec_bf16_pairs", {1, 130}, 11, DType::BF16, true);
+  // CPU matvec (runtime/cpu/matvec_avx2.cpp): 5 activation rows per weight row (beam 5), a
+  // tail of rows outside the 4-row reduction (N % 4), a K tail (K % 8) and 8 rows of bf16.
+  add_linear(out, "linear/matvec_f16_beam5", {5, 1, 512}, 70, DType::F16, true);
+  add_linear(out, "linear/matvec_bf16_rows8_k_tail", {8, 100}, 13, DType::BF16, false);
   // The epilogue on the matvec, tiled/coop GEMM and fused-dequantize paths.
   add_linear_fused(out, "linear_fused/matvec_f16_gelu", {1, 96}, 40, DType::F16, true, true, false);
   add_linear_fused(out, "linear_fused/matvec_f16_residual", {2, 1, 64}, 64, DType::F16, true, false, true);

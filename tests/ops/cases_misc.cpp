@@ -251,6 +251,7 @@ void add_misc_cases(std::vector<OpCase>& out) {
   add_pool(out, "k3_s1", {2, 3, 17}, {1, 3, 1, 1, 0, 1, 1});
   add_gru(out);
   add_cast(out, "f32_to_f16", f32_input(r, {7, 33}, -70000, 70000), DType::F16);
+  add_cast(out, "f32_to_f16_subnormal", f32_input(r, {3, 41}, -1e-4f, 1e-4f), DType::F16);  // F16C on the CPU
   add_cast(out, "f32_to_bf16", f32_input(r, {7, 33}, -3, 3), DType::BF16);
   add_cast(out, "f16_to_f32", float_input(r, {5, 19}, DType::F16), DType::F32);
   add_cast(out, "bf16_to_f32", float_input(r, {5, 19}, DType::BF16), DType::F32);

@@ -116,6 +116,22 @@ void add_attention(std::vector<OpCase>& out, const std::string& name, int64_t B,
   out.push_back(std::move(c));
 }
 
+// k and v stored as f16 (a decoder's cached keys/values), where the device supports it.
+void add_attention_f16_kv(std::vector<OpCase>& out, const std::string& name, int64_t H, int64_t Lq, int64_t Lk,
+                          int64_t D, bool mask) {
+  Rng r = rng_for(name);
+  OpCase c = make(name, "attention",
+                  {f32_input(r, {1, H, Lq, D}, -2, 2), float_input(r, {1, H, Lk, D}, DType::F16, -2, 2),
+                   float_input(r, {1, H, Lk, D}, DType::F16), mask ? f32_input(r, {1, 1, Lq, Lk}, -3, 0) : absent()});
+  c.dtype = DType::F16;
+  if (mask)
+    for (size_t i = 0; i < c.inputs[3].values.size(); i += 7) c.inputs[3].values[i] = -INFINITY;
+  const double scale = 1.0 / std::sqrt(double(D));
+  c.run = [](const std::vector<Tensor>& t) { return std::vector<Tensor>{ops::attention(t[0], t[1], t[2], t[3])}; };
+  c.reference = [scale](const std::vector<HT>& h) { return std::vector<HT>{ref_attention(h[0], h[1], h[2], h[3], false, scale)}; };
+  out.push_back(std::move(c));
+}
+
 }  // namespace
 
 void add_norm_attention_cases(std::vector<OpCase>& out) {
@@ -189,6 +205,10 @@ void add_norm_attention_cases(std::vector<OpCase>& out) {
   // Keys split over workgroups and merged (attention_combine.comp), masked keys in some splits.
   add_attention(out, "attention/decode_split_mask", 1, 2, 3, 1500, 64, 64, {1, 1, 3, 1500}, false);
   add_attention(out, "attention/decode_split_causal", 1, 1, 8, 400, 16, 16, {}, true);
+  // f16 keys/values: few query rows over split key ranges (masked), and the tiled path.
+  add_attention_f16_kv(out, "attention/f16_kv_decode_split", 2, 5, 1500, 64, true);
+  add_attention_f16_kv(out, "attention/f16_kv_one_row_d20", 3, 1, 77, 20, false);
+  add_attention_f16_kv(out, "attention/f16_kv_tiled", 2, 40, 90, 24, true);
   // The VAE's single 512-wide head (Vulkan runs it in blocks of query rows), with a mask.
   add_attention(out, "attention/vae_head_512", 1, 1, 70, 70, 512, 512, {1, 1, 70, 70}, false);
 

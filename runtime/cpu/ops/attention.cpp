@@ -2,7 +2,8 @@
 // transposed 64-key tiles (a copy the size of K). Each task then takes a block of queries of
 // one (batch, head) and streams the key tiles: a BQ x 64 score tile, an online softmax
 // (running max and sum per query, earlier output rescaled), and P @ V into the output rows.
-// Only O(BQ * 64) scores exist at a time, never Lq x Lk.
+// Only O(BQ * 64) scores exist at a time, never Lq x Lk. A few query rows (decoding) take
+// attention_rows.cpp instead.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "runtime/core/broadcast.hpp"
+#include "runtime/cpu/attention_rows.hpp"
 #include "runtime/cpu/attention_tiles.hpp"
 #include "runtime/cpu/cpu_device.hpp"
 #include "runtime/cpu/cpu_kernels.hpp"
@@ -28,11 +30,25 @@ void attention_kernel(const OpCall& c) {
   const auto& p = params_of<ops::AttentionParams>(c);
   const Tensor &qt = c.inputs[0], &kt = c.inputs[1], &vt = c.inputs[2];
   int64_t B = qt.dim(0), H = qt.dim(1), Lq = qt.dim(2), D = qt.dim(3), Lk = kt.dim(2), Dv = vt.dim(3);
-  const float *q = qt.data<float>(), *k = kt.data<float>(), *v = vt.data<float>();
+  const float* q = qt.data<float>();
   const float* mask = p.has_mask ? in_f32(c, 3) : nullptr;
   std::vector<int64_t> ms(4, 0);
   if (mask) ms = broadcast_strides(c.inputs[3].shape(), {B, H, Lq, Lk});
   float* out = out_f32(c);
+  const bool half = kt.dtype() == DType::F16;
+  if (Lq <= kAttnRowsMaxQueries) {  // decoding: keys in place, split over tasks
+    attention_rows({q, kt.host_data(), vt.host_data(), half, mask, ms.data(), B, H, Lq, Lk, D, Dv, p.scale,
+                    p.causal != 0, out});
+    return;
+  }
+  // f16 keys/values (a decoder's prompt pass over its cache): widened to f32 once here.
+  Scratch<float> wide(half ? static_cast<size_t>(kt.numel() + vt.numel()) : 1);
+  if (half) {
+    row_to_f32(DType::F16, kt.host_data(), wide.data(), kt.numel());
+    row_to_f32(DType::F16, vt.host_data(), wide.data() + kt.numel(), vt.numel());
+  }
+  const float* k = half ? wide.data() : kt.data<float>();
+  const float* v = half ? wide.data() + kt.numel() : vt.data<float>();
   int64_t nkt = (Lk + BK - 1) / BK, nqb = (Lq + BQ - 1) / BQ;
 
   // Kt[bh][tile][d][j] = K[bh][tile*BK + j][d], zero past Lk.
@@ -96,7 +112,8 @@ void attention_kernel(const OpCall& c) {
   });
 }
 
-VKFLOW_CPU_KERNEL("attention", attention_kernel, f32_only);
+// F16: k and v may be f16 (q, mask and the output stay f32).
+VKFLOW_CPU_KERNEL("attention", attention_kernel, [](DType t) { return t == DType::F32 || t == DType::F16; });
 
 }  // namespace
 }  // namespace vkflow::cpu

@@ -34,6 +34,7 @@ void cast_kernel(const OpCall& c) {
   auto* d = y.data<uint16_t>();
   bool half = to == DType::F16;
   parallel_for(x.numel(), 16384, [&](int64_t lo, int64_t hi) {
+    if (half && use_avx2()) return avx2::f32_to_f16(s + lo, d + lo, hi - lo);
     for (int64_t i = lo; i < hi; ++i) d[i] = half ? f32_to_f16(s[i]) : f32_to_bf16(s[i]);
   });
 }

@@ -7,6 +7,7 @@
 #include "runtime/core/broadcast.hpp"
 #include "runtime/cpu/cpu_kernels.hpp"
 #include "runtime/cpu/kernel_util.hpp"
+#include "runtime/cpu/row_ops.hpp"
 #include "runtime/cpu/thread_pool.hpp"
 #include "runtime/cpu/vec.hpp"
 #include "runtime/ops/unary.hpp"
@@ -54,14 +55,6 @@ using P = ops::UnaryParams;
   VKFLOW_CPU_KERNEL(                                                               \
       name, [](const OpCall& c) { map_unary(c, [](float x, const P& p) { (void)p; return expr; }); }, f32_only)
 
-// erf(z) for z = |x|/sqrt(2) >= 0 by Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7):
-// 1 - poly(1 / (1 + 0.3275911 z)) * exp(-z^2), with exp(-x^2/2) from the vectorised exp.
-float gelu_post(float x, float e) {
-  float k = 1.0f / (1.0f + 0.3275911f * 0.70710678118654752f * std::fabs(x));
-  float poly = k * (0.254829592f + k * (-0.284496736f + k * (1.421413741f + k * (-1.453152027f + k * 1.061405429f))));
-  float erf_abs = 1.0f - poly * e;
-  return 0.5f * x * (1.0f + (x < 0.0f ? -erf_abs : erf_abs));
-}
 VKFLOW_EXP_UNARY("gelu", -0.5f * x * x, gelu_post(x, t));
 // tanh(z) = 1 - 2 / (exp(2z) + 1), so 0.5 x (1 + tanh z) = x - x / (exp(2z) + 1).
 VKFLOW_EXP_UNARY("gelu_tanh", 1.5957691216057308f * (x + 0.044715f * x * x * x), x - x / (t + 1.0f));

@@ -29,7 +29,9 @@ void concat_kernel(const OpCall& c) {
   int64_t outer = prod(y.shape(), 0, a);
   int64_t out_row = prod(y.shape(), a, y.rank()) * es;
   auto* dst = static_cast<uint8_t*>(y.host_data());
-  parallel_for(outer, 64, [&](int64_t lo, int64_t hi) {
+  // Chunks of at least ~64 KiB: a decoder's KV-cache append (8 heads of L x 64) is split
+  // over threads once L grows, yet stays on the caller while it is small.
+  parallel_for(outer, std::max<int64_t>(1, (int64_t(64) << 10) / std::max<int64_t>(out_row, 1)), [&](int64_t lo, int64_t hi) {
     for (int64_t o = lo; o < hi; ++o) {
       int64_t off = 0;
       for (const Tensor& t : c.inputs) {

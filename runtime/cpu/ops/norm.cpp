@@ -5,19 +5,13 @@
 
 #include "runtime/cpu/cpu_kernels.hpp"
 #include "runtime/cpu/kernel_util.hpp"
+#include "runtime/cpu/row_ops.hpp"
 #include "runtime/cpu/thread_pool.hpp"
 #include "runtime/cpu/vec.hpp"
 #include "runtime/ops/norm.hpp"
 
 namespace vkflow::cpu {
 namespace {
-
-void mean_rstd(const float* x, int64_t n, float eps, float& mean, float& rstd) {
-  double m = n ? sum(x, n) / n : 0.0;
-  double var = n ? sum_sq_dev(x, n, static_cast<float>(m)) / n : 0.0;
-  mean = static_cast<float>(m);
-  rstd = static_cast<float>(1.0 / std::sqrt(var + eps));
-}
 
 void group_norm_kernel(const OpCall& c) {
   const auto& p = params_of<ops::GroupNormParams>(c);
@@ -53,12 +47,7 @@ void layer_norm_kernel(const OpCall& c) {
   float* y = out_f32(c);
   parallel_for(rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(D, 1)), [&](int64_t lo, int64_t hi) {
     for (int64_t r = lo; r < hi; ++r) {
-      float mean, rstd;
-      mean_rstd(x + r * D, D, p.eps, mean, rstd);
-      for (int64_t i = 0; i < D; ++i) {
-        float v = (x[r * D + i] - mean) * rstd;
-        y[r * D + i] = v * (w ? w[i] : 1.0f) + (b ? b[i] : 0.0f);
-      }
+      layer_norm_row(x + r * D, D, p.eps, w, b, y + r * D);
     }
   });
 }

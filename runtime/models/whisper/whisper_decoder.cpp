@@ -7,6 +7,7 @@
 #include "runtime/core/error.hpp"
 #include "runtime/ops/attention.hpp"
 #include "runtime/ops/binary.hpp"
+#include "runtime/ops/cast.hpp"
 #include "runtime/ops/embedding.hpp"
 #include "runtime/ops/layout.hpp"
 #include "runtime/ops/matmul.hpp"
@@ -18,10 +19,17 @@ WhisperDecoder::WhisperDecoder(const WhisperModel& model, const Tensor& audio_fe
   const Hparams& hp = model.hparams();
   if (audio_features.rank() != 3 || audio_features.dim(0) != 1 || audio_features.dim(2) != hp.n_text_state)
     throw Error("whisper decoder: audio features must be [1, L, " + std::to_string(hp.n_text_state) + "]");
+  // Every step reads the whole cross K/V (on the CPU as many bytes as the layer's weights):
+  // kept in f16 where the device's attention takes f16 keys/values, as whisper.cpp does.
+  const bool half = model.device().supports("attention", DType::F16);
+  auto cache = [&](const Tensor& t) {
+    const Tensor heads = split_heads(t, hp.n_text_head);
+    return half ? ops::cast(heads, DType::F16) : heads;
+  };
   for (const BlockWeights& b : model.decoder_blocks()) {
     LayerCache c;
-    c.cross_k = split_heads(ops::linear(audio_features, b.cross.k_w), hp.n_text_head);
-    c.cross_v = split_heads(ops::linear(audio_features, b.cross.v_w, b.cross.v_b), hp.n_text_head);
+    c.cross_k = cache(ops::linear(audio_features, b.cross.k_w));
+    c.cross_v = cache(ops::linear(audio_features, b.cross.v_w, b.cross.v_b));
     layers_.push_back(std::move(c));
   }
 }

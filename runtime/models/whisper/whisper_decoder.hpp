@@ -31,7 +31,7 @@ class WhisperDecoder {
 
  private:
   struct LayerCache {
-    Tensor cross_k, cross_v;  // [1, H, n_audio_ctx, Dh]
+    Tensor cross_k, cross_v;  // [1, H, n_audio_ctx, Dh], f16 where the device's attention takes it
     Tensor self_k, self_v;    // [rows, H, length, Dh] or undefined
   };
   void apply_selection(const Tensor& idx);
