@@ -61,19 +61,8 @@ void main() {
     l = l * corr + wg_sum(pj);       // its barriers also publish ps
     acc *= corr;
     uint nk = min(n, kend - k0);
-    if (g < groups) {
-      // Four independent sums, so four value loads are in flight instead of one chain.
-      uint vb = (bh * p.Lk + k0) * DV + dv, jj = g, st = groups * DV;
-      float a1 = 0.0, a2 = 0.0, a3 = 0.0;
-      for (; jj + 3u * groups < nk; jj += 4u * groups) {
-        acc = fma(ps[jj], v[vb + jj * DV], acc);
-        a1 = fma(ps[jj + groups], v[vb + jj * DV + st], a1);
-        a2 = fma(ps[jj + 2u * groups], v[vb + jj * DV + 2u * st], a2);
-        a3 = fma(ps[jj + 3u * groups], v[vb + jj * DV + 3u * st], a3);
-      }
-      for (; jj < nk; jj += groups) acc = fma(ps[jj], v[vb + jj * DV], acc);
-      acc += (a1 + a2) + a3;
-    }
+    if (g < groups)
+      for (uint jj = g; jj < nk; jj += groups) acc = fma(ps[jj], v[(bh * p.Lk + k0 + jj) * DV + dv], acc);
     m = mn;
   }
   barrier();

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 
 #include "runtime/core/error.hpp"
 #include "runtime/vulkan/check.hpp"
@@ -214,13 +213,7 @@ void CommandStream::retire(bool wait_oldest) {
     Slot& s = in_flight_.front();
     VkResult r;
     if (wait_oldest) {
-      r = vkGetFenceStatus(dev, s.fence);
-      if (r == VK_NOT_READY && policy_.spin_us > 0) {
-        const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(policy_.spin_us);
-        while ((r = vkGetFenceStatus(dev, s.fence)) == VK_NOT_READY && std::chrono::steady_clock::now() < until) {
-        }
-      }
-      if (r == VK_NOT_READY) r = vkWaitForFences(dev, 1, &s.fence, VK_TRUE, UINT64_MAX);
+      r = vkWaitForFences(dev, 1, &s.fence, VK_TRUE, UINT64_MAX);
       ++waits_;
       wait_oldest = false;
     } else {

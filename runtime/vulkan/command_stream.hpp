@@ -40,9 +40,6 @@ struct SubmitPolicy {
   // on every step gain most (Whisper turbo on an H200: 1.39 -> 0.92 ms/token at 16).
   uint32_t starved_dispatches = 16;
   double max_work = 2e11;  // FLOPs (or bytes) per submission
-  // A host wait polls the fence this long before it blocks: a blocked thread wakes tens of
-  // microseconds after the GPU finishes, which a decoder waiting every token pays each time.
-  uint32_t spin_us = 200;
 };
 
 class CommandStream {

@@ -59,7 +59,6 @@ VulkanDevice::VulkanDevice(Options opt) {
     opt.submit.max_dispatches = static_cast<uint32_t>(std::max(1ul, std::stoul(d)));
   if (std::string d = env("VKFLOW_VK_STARVED_DISPATCHES"); !d.empty())  // bench A/B; large = off
     opt.submit.starved_dispatches = static_cast<uint32_t>(std::max(1ul, std::stoul(d)));
-  if (std::string d = env("VKFLOW_VK_SPIN_US"); !d.empty()) opt.submit.spin_us = static_cast<uint32_t>(std::stoul(d));
   stream_ = std::make_unique<vk::CommandStream>(*ctx_, opt.submit);
   staging_ = std::make_unique<vk::Staging>(*ctx_, *stream_, opt.staging_chunk);
   direct_ = !(opt.force_staging || env("VKFLOW_VK_STAGING") == "1");

@@ -53,17 +53,26 @@ std::vector<int32_t> parse_suppress_tokens(const std::string& spec, const text::
 }
 
 RowMax row_max(const float* v, size_t from, size_t to) {
+  // Each lane keeps its largest value and where it first saw it (strict >), so no second
+  // pass looks for the index; lanes then meet, the lowest index winning among equals.
   constexpr size_t kLanes = 8;
   float lane[kLanes];
+  uint32_t at[kLanes];
   std::fill(lane, lane + kLanes, kNegInf);
+  std::fill(at, at + kLanes, 0u);
   size_t i = from;
   for (; i + kLanes <= to; i += kLanes)
-    for (size_t l = 0; l < kLanes; ++l) lane[l] = v[i + l] > lane[l] ? v[i + l] : lane[l];
-  float m = kNegInf;
-  for (float x : lane) m = x > m ? x : m;
-  for (; i < to; ++i) m = v[i] > m ? v[i] : m;
-  if (m == kNegInf) return {m, from};
-  return {m, static_cast<size_t>(std::find(v + from, v + to, m) - v)};
+    for (size_t l = 0; l < kLanes; ++l) {
+      const bool gt = v[i + l] > lane[l];
+      lane[l] = gt ? v[i + l] : lane[l];
+      at[l] = gt ? static_cast<uint32_t>(i + l) : at[l];
+    }
+  RowMax r{kNegInf, from};
+  for (size_t l = 0; l < kLanes; ++l)
+    if (lane[l] > r.value || (lane[l] == r.value && lane[l] != kNegInf && at[l] < r.index)) r = {lane[l], at[l]};
+  for (; i < to; ++i)
+    if (v[i] > r.value) r = {v[i], i};
+  return r;
 }
 
 double log_sum_exp(const float* v, size_t from, size_t to, float m) {

@@ -44,18 +44,31 @@ int32_t sample(const std::vector<float>& logits, double temperature, std::mt1993
 
 // Indices of the k largest values, largest first (lower index first among equals): one pass
 // with a sorted list of the k best so far (k is the beam size + 1). Ranking logits ranks
-// log-probabilities, which differ from them by one constant.
+// log-probabilities, which differ from them by one constant. Once the list is full, blocks
+// of 8 whose largest value cannot enter it are skipped whole (most of a vocabulary row).
 std::vector<int32_t> topk(const std::vector<float>& v, size_t k) {
   k = std::min(k, v.size());
   std::vector<int32_t> best;
   best.reserve(k + 1);
-  for (int32_t i = 0; i < static_cast<int32_t>(v.size()); ++i) {
-    if (best.size() == k && !(v[i] > v[best.back()])) continue;  // an equal one comes later: it ranks after
+  auto offer = [&](int32_t i) {
+    if (best.size() == k && !(v[i] > v[best.back()])) return;  // an equal one comes later: it ranks after
     auto pos = best.end();
     while (pos != best.begin() && v[i] > v[*(pos - 1)]) --pos;
     best.insert(pos, i);
     if (best.size() > k) best.pop_back();
+  };
+  constexpr int32_t kBlock = 8;
+  const int32_t n = static_cast<int32_t>(v.size());
+  int32_t i = 0;
+  for (; i + kBlock <= n; i += kBlock) {
+    if (best.size() == k && k > 0) {
+      float m = v[i];
+      for (int32_t j = i + 1; j < i + kBlock; ++j) m = v[j] > m ? v[j] : m;
+      if (!(m > v[best.back()])) continue;
+    }
+    for (int32_t j = i; j < i + kBlock; ++j) offer(j);
   }
+  for (; i < n; ++i) offer(i);
   return best;
 }
 
