@@ -25,7 +25,9 @@ using SteadyClock = std::chrono::steady_clock;
 
 // How long a worker keeps polling for the next job before it sleeps. A decoder step runs
 // ~70 parallel jobs a few microseconds apart: polling catches each one without a futex
-// wake-up, and a short bound keeps idle workers off a shared machine's cores.
+// wake-up, and a short bound keeps idle workers off a shared machine's cores. With more
+// threads than cores (VKFLOW_THREADS) pollers would take the cores from the threads with
+// work, so workers then sleep at once.
 constexpr auto kSpin = std::chrono::microseconds(200);
 
 // Jobs are claimed lock-free: `state_` holds (job id << 32 | next chunk index), so a worker
@@ -35,6 +37,8 @@ constexpr auto kSpin = std::chrono::microseconds(200);
 class Pool {
  public:
   explicit Pool(int n) {
+    const unsigned cores = std::thread::hardware_concurrency();
+    spin_ = cores == 0 || static_cast<unsigned>(n) <= cores ? kSpin : SteadyClock::duration::zero();
     for (int i = 0; i + 1 < n; ++i) workers_.emplace_back([this] { loop(); });
   }
   ~Pool() {
@@ -62,7 +66,7 @@ class Pool {
     // Chunks claimed by workers may still run; wait for them (they are short).
     auto t0 = SteadyClock::now();
     for (int i = 0; done_.load(std::memory_order_acquire) < chunks; ++i) {
-      if ((i & 63) == 63 && SteadyClock::now() - t0 > kSpin) std::this_thread::yield();
+      if ((i & 63) == 63 && SteadyClock::now() - t0 > spin_) std::this_thread::yield();
       else VKFLOW_CPU_RELAX();
     }
     if (error_) std::rethrow_exception(error_);
@@ -102,10 +106,10 @@ class Pool {
       // Poll for a while, then sleep until run() publishes a job.
       bool got = false;
       const auto t0 = SteadyClock::now();
-      for (int i = 0; !got; ++i) {
+      for (int i = 0; !got && spin_.count() > 0; ++i) {
         VKFLOW_CPU_RELAX();
         got = (state_.load(std::memory_order_acquire) >> 32) != seen;
-        if ((i & 63) == 63 && SteadyClock::now() - t0 > kSpin) break;
+        if ((i & 63) == 63 && SteadyClock::now() - t0 > spin_) break;
       }
       if (got) continue;
       sleepers_.fetch_add(1);
@@ -116,6 +120,7 @@ class Pool {
   }
 
   std::vector<std::thread> workers_;
+  SteadyClock::duration spin_{};  // polling time between jobs (zero: sleep at once)
   std::mutex job_m_, err_m_;
   std::atomic<uint64_t> state_{0};
   std::atomic<const std::function<void(int64_t)>*> fn_{nullptr};
