@@ -22,10 +22,10 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias = {});
 // What linear does around its product: y = gelu?(LN(x) @ w^T + bias) + residual, where LN is
 // layer_norm(x, norm_w, norm_b, norm_eps) when norm_w is given (norm_b then too).
 struct LinearFusion {
-  Tensor norm_w, norm_b;  // [K] f32 each, or undefined (no layer norm first)
+  Tensor norm_w{}, norm_b{};  // [K] f32 each, or undefined (no layer norm first)
   float norm_eps = 1e-5f;
-  bool gelu = false;      // erf form, as ops::gelu
-  Tensor residual;        // shaped as y, or undefined
+  bool gelu = false;         // erf form, as ops::gelu
+  Tensor residual{};         // shaped as y, or undefined
 };
 // op "linear_fused": inputs {x, w, bias, residual, norm_w, norm_b} (absent ones undefined),
 // LinearParams with the fusion's flags; one kernel where the device has it (Vulkan: every

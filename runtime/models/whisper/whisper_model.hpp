@@ -20,7 +20,7 @@ struct AttentionWeights {
   Tensor q_w, q_b, k_w, v_w, v_b, o_w, o_b;
   // Decoder self-attention only: q, k and v stacked ([3D, D], bias [3D] with zeros for k) so a
   // one-token step projects them in one product; q_w, k_w and v_w are views of its rows.
-  Tensor qkv_w, qkv_b;
+  Tensor qkv_w{}, qkv_b{};
 };
 
 struct BlockWeights {
