@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "runtime/core/broadcast.hpp"
@@ -41,14 +42,16 @@ void attention_kernel(const OpCall& c) {
                     p.causal != 0, out});
     return;
   }
-  // f16 keys/values (a decoder's prompt pass over its cache): widened to f32 once here.
-  Scratch<float> wide(half ? static_cast<size_t>(kt.numel() + vt.numel()) : 1);
+  // f16 keys/values (a decoder's prompt pass over its cache): widened to f32 once here. Only
+  // then is scratch taken: the planner's estimates count every allocation of f32 runs.
+  std::optional<Scratch<float>> wide;
   if (half) {
-    row_to_f32(DType::F16, kt.host_data(), wide.data(), kt.numel());
-    row_to_f32(DType::F16, vt.host_data(), wide.data() + kt.numel(), vt.numel());
+    wide.emplace(static_cast<size_t>(kt.numel() + vt.numel()));
+    row_to_f32(DType::F16, kt.host_data(), wide->data(), kt.numel());
+    row_to_f32(DType::F16, vt.host_data(), wide->data() + kt.numel(), vt.numel());
   }
-  const float* k = half ? wide.data() : kt.data<float>();
-  const float* v = half ? wide.data() + kt.numel() : vt.data<float>();
+  const float* k = half ? wide->data() : kt.data<float>();
+  const float* v = half ? wide->data() + kt.numel() : vt.data<float>();
   int64_t nkt = (Lk + BK - 1) / BK, nqb = (Lq + BQ - 1) / BQ;
 
   // Kt[bh][tile][d][j] = K[bh][tile*BK + j][d], zero past Lk.
